@@ -62,7 +62,7 @@ public final class ConfigReader {
             ? ""
             : " at line " + (e.getLocation().getLineNr() + chunk.firstLine) + ", column " + e.getLocation().getColumnNr();
         reports.add(new ResourceReport(source, index++, null, null, null, null,
-            List.of(Problem.error("", "not valid YAML or JSON" + where + ": " + e.getOriginalMessage()))));
+            List.of(Problem.error("", "not valid YAML or JSON" + where + ": " + yamlMessage(e.getOriginalMessage())))));
         continue;
       }
       if (root == null || root.isNull() || root.isMissingNode()) {
@@ -227,8 +227,17 @@ public final class ConfigReader {
     return chunks;
   }
 
-  /** Parses one document's text to a tree; for callers that already hold a single document. */
-  static @Nullable JsonNode parse(String text) throws JsonProcessingException {
-    return YAML.readTree(text);
+  /** SnakeYAML's message without its echo of the source lines: "context; problem". */
+  private static String yamlMessage(@Nullable String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String line : message.split("\n")) {
+      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        parts.add(line.trim());
+      }
+    }
+    return parts.isEmpty() ? message.trim() : String.join("; ", parts);
   }
 }

@@ -265,7 +265,7 @@ public final class TreeBinder {
           bestDistance = d;
         }
       }
-      if (best != null && bestDistance <= Math.max(1, unknown.length() / 3)) {
+      if (best != null && bestDistance <= Math.max(2, unknown.length() / 3) && bestDistance < best.length()) {
         return " (did you mean " + best + "?)";
       }
       return indexByName.isEmpty() ? "" : " (expected one of: " + String.join(", ", new TreeSet<>(indexByName.keySet())) + ")";
