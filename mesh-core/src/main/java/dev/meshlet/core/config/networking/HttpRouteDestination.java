@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
  * One weighted destination of an HTTP route, with header edits for requests sent to it and
  * responses from it.
  *
- * @param weight share of the traffic, 0..100; the weights of a route add up to 100 (a lone
- *     destination without weight takes all of it)
+ * @param weight the destination's relative share of the route's traffic (Istio no longer needs
+ *     the weights to add up to 100, only to be non-negative and not all 0 when there are several)
  */
 public record HttpRouteDestination(
     @Nullable Destination destination, @Nullable Integer weight, @Nullable Headers headers) {}

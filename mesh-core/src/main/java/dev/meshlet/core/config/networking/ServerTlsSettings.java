@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param tlsCertificates several certificate/key pairs (e.g. RSA and ECDSA); exclusive with the
  *     single-pair fields
  * @param credentialNames several credentials; exclusive with {@code credentialName}
+ * @param caCertCredentialName for MUTUAL, a secret or config map holding only CA certificates
  */
 public record ServerTlsSettings(
     @Nullable Boolean httpsRedirect,
@@ -19,6 +20,7 @@ public record ServerTlsSettings(
     @Nullable String caCertificates,
     @Nullable String caCrl,
     @Nullable String credentialName,
+    @Nullable String caCertCredentialName,
     List<String> credentialNames,
     List<TlsCertificate> tlsCertificates,
     List<String> subjectAltNames,

@@ -43,7 +43,9 @@ public record ServiceEntry(
     NONE,
     STATIC,
     DNS,
-    DNS_ROUND_ROBIN
+    DNS_ROUND_ROBIN,
+    /** Resolved per request by a dynamic forward proxy; for wildcard hosts. */
+    DYNAMIC_DNS
   }
 
   /**
