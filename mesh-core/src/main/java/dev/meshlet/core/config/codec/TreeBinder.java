@@ -3,6 +3,7 @@ package dev.meshlet.core.config.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import dev.meshlet.core.config.IgnoredFields;
+import dev.meshlet.core.config.NonEmptyWhenSet;
 import dev.meshlet.core.config.Problem;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -29,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Types it binds: String, Boolean, Integer, Long, Double, {@link Duration} (Go syntax),
  * enums (by constant name), {@code List<T>}, {@code Map<String,T>}, {@code Map<Integer,T>},
  * {@link JsonNode} (free-form) and records of these. An absent or null field binds to null, or
- * to an empty list or map. A part that fails to bind is left out (null) so binding goes on.
+ * to an empty list or map. A part that fails to bind is left out (null) so binding goes on. A
+ * component marked {@link NonEmptyWhenSet} that the document writes as an empty list or map is
+ * reported (the CRD's minItems/minProperties), since the record cannot tell it from an absent one.
  */
 public final class TreeBinder {
   private static final Map<Class<?>, RecordShape> SHAPES = new ConcurrentHashMap<>();
@@ -195,7 +198,11 @@ public final class TreeBinder {
         }
         continue;
       }
-      args[index] = value(e.getValue(), shape.components[index].getGenericType(), at);
+      Object bound = value(e.getValue(), shape.components[index].getGenericType(), at);
+      if (shape.nonEmpty[index] && isEmptyCollection(bound)) {
+        problems.add(Problem.error(at, "must not be empty when set (give at least one entry, or leave the field out)"));
+      }
+      args[index] = bound;
     }
     try {
       return shape.constructor.newInstance(args);
@@ -206,6 +213,10 @@ public final class TreeBinder {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build " + type.getName(), e);
     }
+  }
+
+  private static boolean isEmptyCollection(Object value) {
+    return (value instanceof List<?> l && l.isEmpty()) || (value instanceof Map<?, ?> m && m.isEmpty());
   }
 
   private Object mismatch(JsonNode node, String expected, String path) {
@@ -230,6 +241,7 @@ public final class TreeBinder {
   private record RecordShape(
       RecordComponent[] components,
       Map<String, Integer> indexByName,
+      boolean[] nonEmpty,
       Set<String> ignored,
       Constructor<?> constructor) {
 
@@ -237,9 +249,11 @@ public final class TreeBinder {
       RecordComponent[] components = type.getRecordComponents();
       Map<String, Integer> index = new LinkedHashMap<>();
       Class<?>[] types = new Class<?>[components.length];
+      boolean[] nonEmpty = new boolean[components.length];
       for (int i = 0; i < components.length; i++) {
         index.put(components[i].getName(), i);
         types[i] = components[i].getType();
+        nonEmpty[i] = components[i].isAnnotationPresent(NonEmptyWhenSet.class);
       }
       IgnoredFields ignored = type.getAnnotation(IgnoredFields.class);
       try {
@@ -248,6 +262,7 @@ public final class TreeBinder {
         return new RecordShape(
             components,
             Map.copyOf(index),
+            nonEmpty,
             ignored == null ? Set.of() : Set.of(ignored.value()),
             constructor);
       } catch (NoSuchMethodException e) {
