@@ -3,6 +3,7 @@ package dev.meshlet.core.config.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meshlet.core.config.ObjectMeta;
 import dev.meshlet.core.config.security.AuthorizationPolicy.Action;
 import dev.meshlet.core.config.security.PeerAuthentication.Mode;
 import dev.meshlet.core.config.security.PeerAuthentication.Mtls;
@@ -69,6 +70,18 @@ class SecurityRecordsTest {
     assertThat(new AuthorizationPolicy(null, null, null, null, null, null).attachesToWorkloads()).isTrue();
     assertThat(new AuthorizationPolicy(null, gateway, null, null, null, null).attachesToWorkloads()).isFalse();
     assertThat(new AuthorizationPolicy(null, null, List.of(gateway), null, null, null).attachesToWorkloads()).isFalse();
+  }
+
+  @Test
+  void aDryRunIsTheAnnotationSetToAGoBooleanTrue() {
+    assertThat(AuthorizationPolicy.isDryRun(meta(Map.of("istio.io/dry-run", "true")))).isTrue();
+    assertThat(AuthorizationPolicy.isDryRun(meta(Map.of("istio.io/dry-run", "T")))).isTrue();
+    assertThat(AuthorizationPolicy.isDryRun(meta(Map.of("istio.io/dry-run", "false")))).isFalse();
+    assertThat(AuthorizationPolicy.isDryRun(meta(Map.of()))).isFalse();
+  }
+
+  private static ObjectMeta meta(Map<String, String> annotations) {
+    return new ObjectMeta("p", "foo", Map.of(), annotations);
   }
 
   @Test
