@@ -100,6 +100,34 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
       }
     }
     NetChecks.exportTo(c, "spec.exportTo", resource.namespace(), se.exportTo(), true, false);
+    crdLimits(c, se);
+  }
+
+  /** The CRD schema's size limits. */
+  private static void crdLimits(Checks c, ServiceEntry se) {
+    if (se.hosts().size() > 256) {
+      c.error("spec.hosts", "at most 256 hosts are allowed");
+    }
+    if (se.addresses().size() > 256) {
+      c.error("spec.addresses", "at most 256 addresses are allowed");
+    }
+    for (int i = 0; i < se.addresses().size(); i++) {
+      if (se.addresses().get(i).length() > 64) {
+        c.error("spec.addresses[" + i + "]", "an address is at most 64 characters");
+      }
+    }
+    if (se.ports().size() > 256) {
+      c.error("spec.ports", "at most 256 ports are allowed");
+    }
+    if (se.endpoints().size() > 4096) {
+      c.error("spec.endpoints", "at most 4096 endpoints are allowed");
+    }
+    for (int i = 0; i < se.endpoints().size(); i++) {
+      if (se.resolution() != ServiceEntry.Resolution.STATIC) {
+        // STATIC endpoints went through WorkloadEntryValidator.entry, which checks these.
+        WorkloadEntryValidator.crdLimits(c, "spec.endpoints[" + i + "]", se.endpoints().get(i));
+      }
+    }
   }
 
   private static void dnsEndpoints(Checks c, ServiceEntry se, ServiceEntry.Resolution resolution, Set<String> portNames) {

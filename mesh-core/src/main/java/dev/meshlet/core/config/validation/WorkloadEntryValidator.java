@@ -61,11 +61,33 @@ public final class WorkloadEntryValidator implements SpecValidator<WorkloadEntry
     });
     NetChecks.labels(c, p + ".labels", we.labels());
     NetChecks.unsigned(c, p + ".weight", we.weight());
+    crdLimits(c, p, we);
     if (we.serviceAccount() != null && we.serviceAccount().length() > 253) {
       c.error(p + ".serviceAccount", "service account is longer than 253 characters");
     }
     if (unix && servicePorts != null && servicePorts.size() != 1) {
       c.error(p + ".address", "exactly 1 service port required for unix endpoints");
+    }
+  }
+
+  /** The CRD schema's size limits on a workload entry. */
+  static void crdLimits(Checks c, String p, WorkloadEntry we) {
+    if (we.labels().size() > 256) {
+      c.error(p + ".labels", "at most 256 labels are allowed");
+    }
+    if (we.ports().size() > 128) {
+      c.error(p + ".ports", "at most 128 ports are allowed");
+    }
+    for (String name : we.ports().keySet()) {
+      if (name.length() >= 63) {
+        c.error(p + ".ports[" + name + "]", "port name must be valid (shorter than 63 characters)");
+      }
+    }
+    if (we.network() != null && we.network().length() > 2048) {
+      c.error(p + ".network", "network is longer than 2048 characters");
+    }
+    if (we.locality() != null && we.locality().length() > 2048) {
+      c.error(p + ".locality", "locality is longer than 2048 characters");
     }
   }
 }
