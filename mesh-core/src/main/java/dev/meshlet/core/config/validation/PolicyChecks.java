@@ -148,6 +148,10 @@ final class PolicyChecks {
         c.error(at + ".useClientProtocol", "use client protocol must not be true when H2UpgradePolicy is UPGRADE");
       }
       nonNegative(c, at + ".maxConcurrentStreams", h.maxConcurrentStreams(), "max concurrent streams");
+      if (h.http2KeepAlive() != null) {
+        c.duration(at + ".http2KeepAlive.interval", h.http2KeepAlive().interval());
+        c.duration(at + ".http2KeepAlive.timeout", h.http2KeepAlive().timeout());
+      }
     }
     ConnectionPoolSettings.TcpSettings t = s.tcp();
     if (t != null) {
@@ -246,8 +250,8 @@ final class PolicyChecks {
       if (w.minimumPercent() != null && (w.minimumPercent() < 0 || w.minimumPercent() > 100)) {
         c.error(path + ".warmup.minimumPercent", w.minimumPercent() + " is not a percentage (expected: 0..100)");
       }
-      if (w.aggression() != null && w.aggression() < 0) {
-        c.error(path + ".warmup.aggression", w.aggression() + " is negative (expected: 0 or more, 1 is linear)");
+      if (w.aggression() != null && w.aggression() < 1) {
+        c.error(path + ".warmup.aggression", w.aggression() + " is below 1 (expected: 1 or more; 1 is linear)");
       }
     }
   }

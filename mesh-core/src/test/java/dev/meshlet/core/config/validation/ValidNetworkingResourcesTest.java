@@ -317,6 +317,15 @@ class ValidNetworkingResourcesTest {
               labels: {version: v1}
               trafficPolicy: {proxyProtocol: {version: V1}}
             """),
+        ok("HTTP/2 keep-alive and a steep warmup", DR, """
+            host: grpc.prod.svc.cluster.local
+            trafficPolicy:
+              connectionPool:
+                http: {h2UpgradePolicy: UPGRADE, http2KeepAlive: {interval: 30s, timeout: 3s}}
+              loadBalancer:
+                simple: ROUND_ROBIN
+                warmup: {duration: 2m, aggression: 4.0}
+            """),
         ok("a rule for one workload in its namespace", DR, """
             host: ratings.prod.svc.cluster.local
             workloadSelector: {matchLabels: {app: ratings}}
@@ -385,6 +394,11 @@ class ValidNetworkingResourcesTest {
             exportTo: ['~']
             """),
 
+        ok("hosts alone, with an IPv6 address and a partial wildcard", SE, """
+            hosts: ['*svc', legacy.example.com]
+            addresses: ['2001:db8::', 192.0.2.1/32]
+            """),
+        ok("an abstract Unix socket", WE, "address: unix://@agent"),
         ok("a VM by IP", WE, """
             address: 2.2.2.2
             labels: {app: details-legacy, instance-id: vm1}
