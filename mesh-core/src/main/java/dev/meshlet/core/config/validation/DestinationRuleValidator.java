@@ -17,7 +17,7 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
     if (dr.host() == null) {
       c.error("spec.host", "host is required");
     } else {
-      String err = NetChecks.wildcardDomain(dr.host());
+      String err = HostChecks.wildcardDomain(dr.host());
       if (err != null) {
         c.error("spec.host", err);
       }
@@ -33,7 +33,7 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
       }
       if (name.isEmpty()) {
         c.error(at + ".name", "subset name cannot be empty");
-      } else if (!NetChecks.isDnsLabel(name)) {
+      } else if (!HostChecks.isDnsLabel(name)) {
         c.error(at + ".name", "subset name is invalid: " + name + " (expected a DNS-1123 label)");
       }
       NetChecks.labels(c, at + ".labels", s.labels());

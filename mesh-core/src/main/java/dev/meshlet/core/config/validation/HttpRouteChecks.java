@@ -1,7 +1,5 @@
 package dev.meshlet.core.config.validation;
 
-import dev.meshlet.core.config.networking.CorsPolicy;
-import dev.meshlet.core.config.networking.Headers;
 import dev.meshlet.core.config.networking.HttpDirectResponse;
 import dev.meshlet.core.config.networking.HttpFaultInjection;
 import dev.meshlet.core.config.networking.HttpMatchRequest;
@@ -11,11 +9,9 @@ import dev.meshlet.core.config.networking.HttpRetry;
 import dev.meshlet.core.config.networking.HttpRewrite;
 import dev.meshlet.core.config.networking.HttpRoute;
 import dev.meshlet.core.config.networking.HttpRouteDestination;
-import dev.meshlet.core.config.networking.StringMatch;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -33,8 +29,6 @@ final class HttpRouteChecks {
       307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417,
       418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508,
       510, 511);
-  private static final Set<String> METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE");
   private static final Set<String> GRPC_STATUS = Set.of(
       "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
       "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
@@ -54,8 +48,8 @@ final class HttpRouteChecks {
     for (int i = 0; i < http.match().size(); i++) {
       match(c, p + ".match[" + i + "]", http.match().get(i));
     }
-    headerOperations(c, p + ".headers", http.headers());
-    cors(c, p + ".corsPolicy", http.corsPolicy());
+    HttpHeaderChecks.headerOperations(c, p + ".headers", http.headers());
+    HttpHeaderChecks.cors(c, p + ".corsPolicy", http.corsPolicy());
     fault(c, p + ".fault", http.fault());
     if (http.mirrorPercent() != null) {
       NetChecks.unsigned(c, p + ".mirrorPercent", http.mirrorPercent());
@@ -75,7 +69,7 @@ final class HttpRouteChecks {
     directResponse(c, p + ".directResponse", http.directResponse());
     retries(c, p + ".retries", http.retries());
     rewrite(c, p + ".rewrite", http.rewrite());
-    authorityRewrite(c, p, http);
+    HttpHeaderChecks.authorityRewrite(c, p, http);
     destinations(c, p + ".route", http.route());
     c.duration(p + ".timeout", http.timeout());
   }
@@ -149,131 +143,11 @@ final class HttpRouteChecks {
     NetChecks.labels(c, p + ".sourceLabels", m.sourceLabels());
     NetChecks.gatewayNames(c, p + ".gateways", m.gateways());
     VirtualServiceValidator.warnGateways(c, p + ".gateways", m.gateways(), "this match");
-    if (m.sourceNamespace() != null && !m.sourceNamespace().isEmpty() && !NetChecks.isDnsLabel(m.sourceNamespace())) {
+    if (m.sourceNamespace() != null && !m.sourceNamespace().isEmpty() && !HostChecks.isDnsLabel(m.sourceNamespace())) {
       c.error(p + ".sourceNamespace", "sourceNamespace match " + m.sourceNamespace() + " is invalid (expected a namespace name)");
     }
     if (m.statPrefix() != null) {
       c.warn(p + ".statPrefix", "statPrefix is ignored in-process: Meshlet's metrics carry Istio's standard labels only");
-    }
-  }
-
-  /** Istio's header manipulation checks; {@code :authority} and Host may be set on requests. */
-  static void headerOperations(Checks c, String p, @Nullable Headers headers) {
-    if (headers == null) {
-      return;
-    }
-    Headers.HeaderOperations req = headers.request();
-    if (req != null) {
-      req.add().forEach((k, v) -> setRequestHeader(c, p + ".request.add[" + k + "]", k, v));
-      req.set().forEach((k, v) -> setRequestHeader(c, p + ".request.set[" + k + "]", k, v));
-      for (int i = 0; i < req.remove().size(); i++) {
-        operationName(c, p + ".request.remove[" + i + "]", req.remove().get(i));
-      }
-    }
-    Headers.HeaderOperations resp = headers.response();
-    if (resp != null) {
-      resp.add().forEach((k, v) -> {
-        operationName(c, p + ".response.add[" + k + "]", k);
-        NetChecks.headerValue(c, p + ".response.add[" + k + "]", v);
-      });
-      resp.set().forEach((k, v) -> {
-        operationName(c, p + ".response.set[" + k + "]", k);
-        NetChecks.headerValue(c, p + ".response.set[" + k + "]", v);
-      });
-      for (int i = 0; i < resp.remove().size(); i++) {
-        operationName(c, p + ".response.remove[" + i + "]", resp.remove().get(i));
-      }
-    }
-  }
-
-  private static void setRequestHeader(Checks c, String path, String name, String value) {
-    if (name.isEmpty()) {
-      c.error(path, "header name cannot be empty");
-    } else if (isInternalHeader(name) && !isAuthorityHeader(name)) {
-      c.error(path, "invalid header \"" + name + "\": header cannot have \":\" prefix");
-    }
-    NetChecks.headerValue(c, path, value);
-  }
-
-  private static void operationName(Checks c, String path, String name) {
-    if (name.isEmpty()) {
-      c.error(path, "header name cannot be empty");
-    } else if (name.equalsIgnoreCase("host")) {
-      c.error(path, "invalid header \"" + name + "\": cannot set Host header");
-    } else if (name.startsWith(":")) {
-      c.error(path, "invalid header \"" + name + "\": header cannot have \":\" prefix");
-    }
-  }
-
-  private static boolean isInternalHeader(String name) {
-    return name.startsWith(":") || name.equalsIgnoreCase("host");
-  }
-
-  private static boolean isAuthorityHeader(String name) {
-    return name.equalsIgnoreCase(":authority") || name.equalsIgnoreCase("host");
-  }
-
-  /** Istio's validateAuthorityRewrite: the authority is rewritten in one place at most. */
-  private static void authorityRewrite(Checks c, String p, HttpRoute http) {
-    String current = http.rewrite() == null || http.rewrite().authority() == null ? "" : http.rewrite().authority();
-    Headers.HeaderOperations req = http.headers() == null ? null : http.headers().request();
-    if (req == null) {
-      return;
-    }
-    for (Map<String, String> ops : List.of(req.set(), req.add())) {
-      for (Map.Entry<String, String> e : ops.entrySet()) {
-        if (!isAuthorityHeader(e.getKey())) {
-          continue;
-        }
-        if (!current.isEmpty()) {
-          c.error(p + ".headers.request", "authority header cannot be set multiple times: have \"" + current
-              + "\", attempting to set \"" + e.getValue() + "\"");
-          return;
-        }
-        current = e.getValue();
-      }
-    }
-  }
-
-  private static void cors(Checks c, String p, @Nullable CorsPolicy cors) {
-    if (cors == null) {
-      return;
-    }
-    for (int i = 0; i < cors.allowOrigins().size(); i++) {
-      StringMatch o = cors.allowOrigins().get(i);
-      String at = p + ".allowOrigins[" + i + "]";
-      String value = o.exact() != null ? o.exact() : o.prefix() != null ? o.prefix() : o.regex();
-      if (value == null || value.isEmpty()) {
-        c.error(at, "'" + (value == null ? "" : value) + "' is not a valid match type for CORS allow origins");
-      } else {
-        NetChecks.stringMatch(c, at, o, false);
-      }
-    }
-    if (!cors.allowOrigin().isEmpty()) {
-      c.warn(p + ".allowOrigin", "allowOrigin is deprecated, use allowOrigins instead");
-    }
-    for (int i = 0; i < cors.allowMethods().size(); i++) {
-      String m = cors.allowMethods().get(i);
-      if (!METHODS.contains(m)) {
-        c.error(p + ".allowMethods[" + i + "]", "\"" + m + "\" is not a supported HTTP method (expected one of "
-            + String.join(", ", METHODS.stream().sorted().toList()) + ")");
-      }
-    }
-    corsHeaders(c, p + ".allowHeaders", cors.allowHeaders());
-    corsHeaders(c, p + ".exposeHeaders", cors.exposeHeaders());
-    if (cors.maxAge() != null) {
-      c.duration(p + ".maxAge", cors.maxAge());
-      if (cors.maxAge().getNano() > 0) {
-        c.error(p + ".maxAge", "max_age duration is accurate only to seconds precision");
-      }
-    }
-  }
-
-  private static void corsHeaders(Checks c, String p, List<String> names) {
-    for (int i = 0; i < names.size(); i++) {
-      if (!names.get(i).equals("*")) {
-        NetChecks.headerName(c, p + "[" + i + "]", names.get(i), false);
-      }
     }
   }
 
@@ -420,7 +294,7 @@ final class HttpRouteChecks {
     if (!empty(r.retryOn())) {
       // As Istio: split on ',' only, so "5xx, reset" (with a space) is refused.
       for (String policy : r.retryOn().split(",", -1)) {
-        boolean status = NetChecks.isDigits(policy) && policy.length() <= 3 && KNOWN_STATUS.contains(Integer.parseInt(policy));
+        boolean status = HostChecks.isDigits(policy) && policy.length() <= 3 && KNOWN_STATUS.contains(Integer.parseInt(policy));
         if (!status && !RETRY_ON.contains(policy)) {
           c.error(p + ".retryOn", "\"" + policy + "\" is not a valid retryOn policy (expected an HTTP status code or one of "
               + String.join(", ", RETRY_ON.stream().sorted().toList()) + ")");
@@ -460,7 +334,7 @@ final class HttpRouteChecks {
       if (d.destination() == null) {
         c.error(at + ".destination", "destination is required");
       }
-      headerOperations(c, at + ".headers", d.headers());
+      HttpHeaderChecks.headerOperations(c, at + ".headers", d.headers());
       NetChecks.destination(c, at + ".destination", d.destination());
       int weight = d.weight() == null ? 0 : d.weight();
       if (weight < 0) {

@@ -30,11 +30,11 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
         c.error(at, "invalid host * (a ServiceEntry cannot claim every host)");
         continue;
       }
-      String err = NetChecks.wildcardDomain(host);
+      String err = HostChecks.wildcardDomain(host);
       if (err != null) {
         c.error(at, err);
       }
-      String partial = NetChecks.partialWildcard(host);
+      String partial = HostChecks.partialWildcard(host);
       if (partial != null) {
         c.warn(at, partial);
       }
@@ -43,7 +43,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
     for (int i = 0; i < se.addresses().size(); i++) {
       String address = se.addresses().get(i);
       cidr |= address.contains("/");
-      String err = NetChecks.ipSubnet(address);
+      String err = HostChecks.ipSubnet(address);
       if (err != null) {
         c.error("spec.addresses[" + i + "]", err);
       }
@@ -134,7 +134,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
     // DYNAMIC_DNS resolves wildcard hosts per request, so they need not be FQDNs there.
     if (se.endpoints().isEmpty() && resolution != ServiceEntry.Resolution.DYNAMIC_DNS) {
       for (int i = 0; i < se.hosts().size(); i++) {
-        if (NetChecks.fqdn(se.hosts().get(i)) != null) {
+        if (HostChecks.fqdn(se.hosts().get(i)) != null) {
           c.error("spec.hosts[" + i + "]", "hosts must be FQDN if no endpoints are provided for resolution mode " + resolution);
         }
       }
@@ -148,7 +148,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
       String addr = ep.address() == null ? "" : ep.address();
       if (addr.isEmpty() && (ep.network() == null || ep.network().isEmpty())) {
         c.error(at + ".address", "address is required");
-      } else if (!NetChecks.isIpAddress(addr) && NetChecks.fqdn(addr) != null) {
+      } else if (!HostChecks.isIpAddress(addr) && HostChecks.fqdn(addr) != null) {
         c.error(at + ".address", "endpoint address \"" + addr + "\" is not a valid FQDN or an IP address");
       }
       NetChecks.labels(c, at + ".labels", ep.labels());

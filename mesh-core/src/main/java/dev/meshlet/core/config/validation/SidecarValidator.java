@@ -80,7 +80,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
             || in.tls().mode() == dev.meshlet.core.config.networking.ServerTlsSettings.TlsMode.AUTO_PASSTHROUGH) {
           c.error(at + ".mode", "configuration is invalid: cannot set mode to " + in.tls().mode() + " in sidecar ingress tls");
         }
-        PolicyChecks.serverTls(c, at, in.tls());
+        TlsChecks.serverTls(c, at, in.tls());
         c.warn(at, "ignored in-process: inbound TLS comes from PeerAuthentication and the workload's mesh certificate");
       }
       PolicyChecks.connectionPool(c, p + ".connectionPool", in.connectionPool());
@@ -107,7 +107,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
   }
 
   private static void bindAddress(Checks c, String path, @Nullable String bind) {
-    if (bind != null && !bind.isEmpty() && !NetChecks.isIpAddress(bind)) {
+    if (bind != null && !bind.isEmpty() && !HostChecks.isIpAddress(bind)) {
       c.error(path, bind + " is not a valid IP");
     }
   }
@@ -115,7 +115,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
   /** Istio's defaultEndpoint rule: 127.0.0.1:PORT, 0.0.0.0:PORT, [::1]:PORT, [::]:PORT or unix://path. */
   private static void defaultEndpoint(Checks c, String path, String endpoint) {
     if (endpoint.startsWith(UNIX)) {
-      String err = NetChecks.unixAddress(endpoint.substring(UNIX.length()));
+      String err = HostChecks.unixAddress(endpoint.substring(UNIX.length()));
       if (err != null) {
         c.error(path, err);
       }
@@ -143,7 +143,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
     if (!LOOPBACK_HOSTS.contains(host)) {
       c.error(path, "sidecar: defaultEndpoint must be of form 127.0.0.1:<port>,0.0.0.0:<port>,[::1]:port,[::]:port,unix://filepath or unset");
     }
-    if (!NetChecks.isDigits(port) || port.length() > 9) {
+    if (!HostChecks.isDigits(port) || port.length() > 9) {
       c.error(path, "sidecar: defaultEndpoint port (" + port + ") is not a number");
     } else {
       NetChecks.port(c, path, Integer.parseInt(port));
@@ -183,7 +183,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
           if (!bind.startsWith(UNIX)) {
             c.error(p + ".bind", "sidecar: ports with 0 value must have a unix domain socket bind address");
           } else {
-            String err = NetChecks.unixAddress(bind.substring(UNIX.length()));
+            String err = HostChecks.unixAddress(bind.substring(UNIX.length()));
             if (err != null) {
               c.error(p + ".bind", err);
             }
@@ -249,17 +249,17 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
     if (ns.isEmpty() || name.isEmpty()) {
       c.error(path, "config namespace and dnsName in host entry cannot be empty");
     }
-    if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !NetChecks.isDnsLabel(ns)) {
+    if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !HostChecks.isDnsLabel(ns)) {
       c.error(path, "invalid namespace value \"" + ns + "\" in sidecar");
     }
     if (!name.equals("*") && !name.contains(".")) {
       c.error(path, "short names (non FQDN) are not allowed (\"" + name + "\"; expected e.g. reviews.default.svc.cluster.local or *)");
     }
-    String err = NetChecks.wildcardDomain(name);
+    String err = HostChecks.wildcardDomain(name);
     if (err != null) {
       c.error(path, err);
     }
-    String partial = NetChecks.partialWildcard(name);
+    String partial = HostChecks.partialWildcard(name);
     if (partial != null) {
       c.error(path, partial);
     }
@@ -275,8 +275,8 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
       return;
     }
     String host = policy.egressProxy().host();
-    if (host != null && NetChecks.fqdn(host) != null) {
-      c.error(p + ".egressProxy.host", NetChecks.fqdn(host));
+    if (host != null && HostChecks.fqdn(host) != null) {
+      c.error(p + ".egressProxy.host", HostChecks.fqdn(host));
     }
     if (policy.egressProxy().port() == null) {
       c.error(p + ".egressProxy.port", "sidecar: egress_proxy port must be non-nil");

@@ -1,11 +1,7 @@
 package dev.meshlet.core.config.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlet.core.config.Resource;
-import dev.meshlet.core.config.codec.TreeWriter;
 import dev.meshlet.core.config.networking.HttpMatchRequest;
-import dev.meshlet.core.config.networking.HttpRoute;
 import dev.meshlet.core.config.networking.L4MatchAttributes;
 import dev.meshlet.core.config.networking.RouteDestination;
 import dev.meshlet.core.config.networking.StringMatch;
@@ -13,11 +9,8 @@ import dev.meshlet.core.config.networking.TcpRoute;
 import dev.meshlet.core.config.networking.TlsMatchAttributes;
 import dev.meshlet.core.config.networking.TlsRoute;
 import dev.meshlet.core.config.networking.VirtualService;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Istio's ValidateVirtualService: hosts, gateways, delegation, every HTTP, TLS and TCP route,
@@ -75,9 +68,9 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
       tcpRoute(c, "spec.tcp[" + i + "]", vs.tcp().get(i));
     }
     NetChecks.exportTo(c, "spec.exportTo", resource.namespace(), vs.exportTo(), false, false);
-    unreachableHttpRules(c, vs.http());
-    unreachableL4Rules(c, "spec.tcp", vs.tcp().stream().map(r -> List.<Object>copyOf(r.match())).toList());
-    unreachableL4Rules(c, "spec.tls", vs.tls().stream().map(r -> List.<Object>copyOf(r.match())).toList());
+    UnreachableRules.http(c, vs.http());
+    UnreachableRules.l4(c, "spec.tcp", vs.tcp().stream().map(r -> List.<Object>copyOf(r.match())).toList());
+    UnreachableRules.l4(c, "spec.tls", vs.tls().stream().map(r -> List.<Object>copyOf(r.match())).toList());
   }
 
   /** The in-process warnings for gateway names: only {@code mesh} means something here. */
@@ -110,9 +103,9 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     boolean allValid = true;
     for (int i = 0; i < vs.hosts().size(); i++) {
       String host = vs.hosts().get(i);
-      String err = NetChecks.wildcardDomain(host);
+      String err = HostChecks.wildcardDomain(host);
       if (err != null) {
-        if (!NetChecks.isIpAddress(host)) {
+        if (!HostChecks.isIpAddress(host)) {
           c.error("spec.hosts[" + i + "]", err);
           allValid = false;
         }
@@ -124,7 +117,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     if (allValid) {
       for (int i = 0; i < vs.hosts().size(); i++) {
         for (int j = i + 1; j < vs.hosts().size(); j++) {
-          if (NetChecks.hostsOverlap(vs.hosts().get(i), vs.hosts().get(j))) {
+          if (HostChecks.hostsOverlap(vs.hosts().get(i), vs.hosts().get(j))) {
             c.error("spec.hosts[" + j + "]", "duplicate hosts in virtual service: " + vs.hosts().get(i) + " & " + vs.hosts().get(j));
           }
         }
@@ -160,9 +153,9 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
   }
 
   private static void sniHost(Checks c, String path, String sni, VirtualService vs) {
-    String err = NetChecks.wildcardDomain(sni);
+    String err = HostChecks.wildcardDomain(sni);
     if (err != null) {
-      if (NetChecks.isIpAddress(sni)) {
+      if (HostChecks.isIpAddress(sni)) {
         c.warn(path, "using an IP address (\"" + sni + "\") goes against SNI spec and most clients do not support this");
       } else {
         c.error(path, err);
@@ -170,7 +163,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
       return;
     }
     for (String host : vs.hosts()) {
-      if (NetChecks.hostSubsetOf(sni, host)) {
+      if (HostChecks.hostSubsetOf(sni, host)) {
         return;
       }
     }
@@ -198,7 +191,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
 
   private static void subnets(Checks c, String path, List<String> subnets) {
     for (int i = 0; i < subnets.size(); i++) {
-      String err = NetChecks.ipSubnet(subnets.get(i));
+      String err = HostChecks.ipSubnet(subnets.get(i));
       if (err != null) {
         c.error(path + "[" + i + "]", err);
       }
@@ -223,159 +216,6 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     }
     if (route.size() > 1 && total == 0) {
       c.error(p, "total destination weight = 0 (expected at least one destination with a weight above 0)");
-    }
-  }
-
-  /**
-   * Istio's analyzeUnreachableHTTPRules: a rule without matches catches everything, so a second
-   * one is never used; a match equal to an earlier rule's (ignoring its name) is never used; and
-   * a prefix match covered by an earlier, shorter prefix with the same other conditions is not.
-   */
-  private static void unreachableHttpRules(Checks c, List<HttpRoute> routes) {
-    Map<JsonNode, Integer> seen = new HashMap<>();
-    int emptyMatch = -1;
-    List<PrefixMatch> prefixes = new ArrayList<>();
-    for (int r = 0; r < routes.size(); r++) {
-      HttpRoute route = routes.get(r);
-      String at = "spec.http[" + r + "]";
-      if (route.match().isEmpty()) {
-        if (emptyMatch >= 0) {
-          c.warn(at, "virtualService rule " + ruleName(route, r) + " not used (only the last rule can have no matches)");
-        }
-        emptyMatch = r;
-        continue;
-      }
-      int duplicates = 0;
-      for (int m = 0; m < route.match().size(); m++) {
-        HttpMatchRequest match = route.match().get(m);
-        ObjectNode key = (ObjectNode) TreeWriter.write(match);
-        key.remove("name");
-        Integer earlier = seen.get(key);
-        if (earlier != null) {
-          c.warn(at + ".match[" + m + "]", "virtualService rule " + ruleName(route, r) + " match " + matchName(match, m)
-              + " is not used (duplicate/overlapping match in rule " + ruleName(routes.get(earlier), earlier) + ")");
-          duplicates++;
-          continue;
-        }
-        seen.put(key, r);
-        PrefixMatch pm = PrefixMatch.of(route, r, match, m);
-        if (pm != null) {
-          prefixes.add(pm);
-        }
-      }
-      if (duplicates == route.match().size()) {
-        c.warn(at, "virtualService rule " + ruleName(route, r) + " not used (all matches used by prior rules)");
-      }
-    }
-    for (int a = 0; a < prefixes.size(); a++) {
-      for (int b = a + 1; b < prefixes.size(); b++) {
-        PrefixMatch earlier = prefixes.get(a);
-        PrefixMatch later = prefixes.get(b);
-        if (!later.prefix.equals(earlier.prefix) && earlier.covers(later)) {
-          c.warn(later.path, "virtualService rule " + later.rule + " match " + later.match + " of prefix " + later.prefix
-              + " is not used (duplicate/overlapping match in rule " + earlier.match + " of prefix " + earlier.prefix
-              + " on " + earlier.rule + ")");
-        }
-      }
-    }
-  }
-
-  private static void unreachableL4Rules(Checks c, String path, List<List<Object>> matchLists) {
-    Map<JsonNode, Integer> seen = new HashMap<>();
-    int emptyMatch = -1;
-    for (int r = 0; r < matchLists.size(); r++) {
-      List<Object> matches = matchLists.get(r);
-      String at = path + "[" + r + "]";
-      if (matches.isEmpty()) {
-        if (emptyMatch >= 0) {
-          c.warn(at, "virtualService rule #" + r + " not used (only the last rule can have no matches)");
-        }
-        emptyMatch = r;
-        continue;
-      }
-      int duplicates = 0;
-      for (int m = 0; m < matches.size(); m++) {
-        JsonNode key = TreeWriter.write(matches.get(m));
-        Integer earlier = seen.get(key);
-        if (earlier != null) {
-          c.warn(at + ".match[" + m + "]", "virtualService rule #" + r + " match #" + m
-              + " is not used (duplicate/overlapping match in rule #" + earlier + ")");
-          duplicates++;
-        } else {
-          seen.put(key, r);
-        }
-      }
-      if (duplicates == matches.size()) {
-        c.warn(at, "virtualService rule #" + r + " not used (all matches used by prior rules)");
-      }
-    }
-  }
-
-  private static String ruleName(HttpRoute route, int index) {
-    return route.name() != null && !route.name().isEmpty() ? "\"" + route.name() + "\"" : "#" + index;
-  }
-
-  private static String matchName(HttpMatchRequest match, int index) {
-    return match.name() != null && !match.name().isEmpty() ? "\"" + match.name() + "\"" : "#" + index;
-  }
-
-  /** A uri prefix match and its other exact/prefix conditions, as Istio's overlap check sees it. */
-  private record PrefixMatch(
-      String path, String rule, String match, String prefix, int port, String method, String authority,
-      Map<String, String> headers, Map<String, String> queryParams, Map<String, String> withoutHeaders) {
-
-    static @Nullable PrefixMatch of(HttpRoute route, int r, HttpMatchRequest m, int i) {
-      if (m.uri() == null || m.uri().prefix() == null || m.uri().prefix().isEmpty()) {
-        return null;
-      }
-      String method = exactOrPrefix(m.method());
-      return new PrefixMatch("spec.http[" + r + "].match[" + i + "]", ruleName(route, r), matchName(m, i),
-          m.uri().prefix(), m.port() == null ? 0 : m.port(), method.isEmpty() ? "exact:GET" : method,
-          exactOrPrefix(m.authority()), conditions(m.headers()), conditions(m.queryParams()),
-          conditions(m.withoutHeaders()));
-    }
-
-    private static Map<String, String> conditions(Map<String, StringMatch> matches) {
-      Map<String, String> out = new HashMap<>();
-      matches.forEach((k, v) -> out.put(k, exactOrPrefix(v)));
-      return out;
-    }
-
-    private static String exactOrPrefix(@Nullable StringMatch m) {
-      if (m == null) {
-        return "";
-      }
-      if (m.exact() != null && !m.exact().isEmpty()) {
-        return "exact:" + m.exact();
-      }
-      if (m.prefix() != null && !m.prefix().isEmpty()) {
-        return "prefix:" + m.prefix();
-      }
-      return "";
-    }
-
-    /** Istio's coveredValidation: whether this earlier match catches everything {@code b} does. */
-    boolean covers(PrefixMatch b) {
-      return b.prefix.startsWith(prefix)
-          && b.port == port
-          && (method.equals(b.method) || method.startsWith(b.method))
-          && (authority.equals(b.authority) || authority.startsWith(b.authority))
-          && sameConditions(headers, b.headers)
-          && sameConditions(queryParams, b.queryParams)
-          && sameConditions(withoutHeaders, b.withoutHeaders);
-    }
-
-    private static boolean sameConditions(Map<String, String> a, Map<String, String> b) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (Map.Entry<String, String> e : a.entrySet()) {
-        String other = b.get(e.getKey());
-        if (other == null || !(e.getValue().equals(other) || e.getValue().startsWith(other))) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 }

@@ -37,17 +37,17 @@ public final class WorkloadEntryValidator implements SpecValidator<WorkloadEntry
     }
     boolean unix = addr.startsWith(UNIX);
     if (unix) {
-      String err = NetChecks.unixAddress(addr.substring(UNIX.length()));
+      String err = HostChecks.unixAddress(addr.substring(UNIX.length()));
       if (err != null) {
         c.error(p + ".address", err);
       }
       if (!we.ports().isEmpty()) {
         c.error(p + ".ports", "unix endpoint " + addr + " must not include ports");
       }
-    } else if (!addr.isEmpty() && !NetChecks.isIpAddress(addr)) {
+    } else if (!addr.isEmpty() && !HostChecks.isIpAddress(addr)) {
       if (!fqdnAllowed) {
         c.error(p + ".address", "endpoint address \"" + addr + "\" is not a valid IP address");
-      } else if (NetChecks.fqdn(addr) != null) {
+      } else if (HostChecks.fqdn(addr) != null) {
         c.error(p + ".address", "endpoint address \"" + addr + "\" is not a valid FQDN or an IP address");
       }
     }
