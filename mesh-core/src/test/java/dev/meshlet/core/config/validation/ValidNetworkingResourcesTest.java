@@ -2,7 +2,13 @@ package dev.meshlet.core.config.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshlet.core.config.Resource;
 import dev.meshlet.core.config.ResourceReport;
+import dev.meshlet.core.config.codec.ConfigReader;
+import dev.meshlet.core.config.codec.Durations;
+import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -465,4 +471,28 @@ class ValidNetworkingResourcesTest {
     assertThat(report.errors()).as("%s", Docs.doc(kind, spec)).isEmpty();
     assertThat(report.valid()).isTrue();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void keepsEveryFieldThroughAWriteAndARead(String what, String kind, String spec) throws Exception {
+    JsonNode original = new YAMLMapper().readTree(Docs.doc(kind, spec));
+    Resource<?> resource = Docs.read(kind, spec).resource();
+
+    JsonNode written = ConfigReader.toTree(resource);
+
+    assertThat(written.equals(SAME_VALUE, original)).as("written %s%nread    %s", written, original).isTrue();
+    assertThat(ConfigReader.readDocument("again", 0, written).resource()).isEqualTo(resource);
+  }
+
+  /** 100 and 100.0 are one number; 7200s and 2h are one duration. */
+  private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+    if (a.isNumber() && b.isNumber()) {
+      return Double.compare(a.doubleValue(), b.doubleValue());
+    }
+    if (a.isTextual() && b.isTextual() && !a.equals(b)) {
+      var da = Durations.parse(a.textValue());
+      return da.isPresent() && da.equals(Durations.parse(b.textValue())) ? 0 : 1;
+    }
+    return a.equals(b) ? 0 : 1;
+  };
 }
