@@ -51,12 +51,16 @@ final class HttpRouteChecks {
     HttpHeaderChecks.headerOperations(c, p + ".headers", http.headers());
     HttpHeaderChecks.cors(c, p + ".corsPolicy", http.corsPolicy());
     fault(c, p + ".fault", http.fault());
-    if (http.mirrorPercent() != null) {
-      NetChecks.unsigned(c, p + ".mirrorPercent", http.mirrorPercent());
-      if (http.mirrorPercent() > 100) {
-        c.error(p + ".mirrorPercent", "mirror_percent must have a max value of 100 (it has " + http.mirrorPercent() + ")");
+    for (String field : new String[] {"mirrorPercent", "mirror_percent"}) {
+      Integer percent = field.equals("mirrorPercent") ? http.mirrorPercent() : http.mirror_percent();
+      if (percent == null) {
+        continue;
       }
-      c.warn(p + ".mirrorPercent", "using deprecated setting \"mirrorPercent\", use \"mirrorPercentage\" instead");
+      NetChecks.unsigned(c, p + "." + field, percent);
+      if (percent > 100) {
+        c.error(p + "." + field, "mirror_percent must have a max value of 100 (it has " + percent + ")");
+      }
+      c.warn(p + "." + field, "using deprecated setting \"" + field + "\", use \"mirrorPercentage\" instead");
     }
     if (http.mirrorPercentage() != null) {
       mirrorPercentage(c, p + ".mirrorPercentage.value", http.mirrorPercentage().value());

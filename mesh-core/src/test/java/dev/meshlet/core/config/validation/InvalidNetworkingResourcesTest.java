@@ -121,6 +121,8 @@ class InvalidNetworkingResourcesTest {
             "spec.http[0]", "both mirror and mirrors"),
         bad("a mirror percentage over 100", VS, http(TO_V1 + "mirror: {host: shadow}\nmirrorPercentage: {value: 120}"),
             "spec.http[0].mirrorPercentage.value", "max value of 100"),
+        bad("a legacy mirror_percent over 100", VS, http(TO_V1 + "mirror: {host: shadow}\nmirror_percent: 150"),
+            "spec.http[0].mirror_percent", "max value of 100"),
         bad("a direct response status below 200", VS, http("directResponse: {status: 99}"),
             "spec.http[0].directResponse.status", "not in range 200-599"),
         bad("a direct response without status", VS, http("directResponse: {body: {string: hi}}"),
