@@ -52,9 +52,14 @@ public final class CertificatePaths {
       String which = index >= 0 && index < path.size()
           ? SpiffeCertificates.describe(path.get(index)) + " (chain position " + index + ")"
           : "chain of " + SpiffeCertificates.describe(leaf);
-      String reason = e.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR
+      // A missing anchor, or a bad signature by the would-be anchor (a root of the same name
+      // that is not ours), both mean the chain does not lead to our roots.
+      boolean noAnchor = e.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR
+          || (e.getReason() == CertPathValidatorException.BasicReason.INVALID_SIGNATURE
+              && index == path.size() - 1);
+      String reason = noAnchor
           ? "does not chain to any of the " + bundle.roots().size() + " root(s) of trust domain "
-              + bundle.trustDomain()
+              + bundle.trustDomain() + " (" + e.getMessage() + ")"
           : "failed validation: " + e.getMessage();
       throw new CertificateException(which + " " + reason, e);
     } catch (GeneralSecurityException e) {
