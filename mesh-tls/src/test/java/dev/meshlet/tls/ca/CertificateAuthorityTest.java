@@ -17,7 +17,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -120,6 +119,47 @@ class CertificateAuthorityTest {
       serials.add(serial);
     }
     assertThat(serials).hasSize(50);
+  }
+
+  @Test
+  void signsFromManyThreadsAtOnceWithCorrectKeyIdentifiers() throws Exception {
+    int threads = 4;
+    int perThread = 25;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<List<X509Certificate>>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          List<X509Certificate> certs = new java.util.ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            certs.add(ca.sign(CertificateRequests.create(KeyType.EC_P256.generate(RANDOM), REVIEWS), REVIEWS)
+                .certificate());
+          }
+          return certs;
+        }));
+      }
+      org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils utils = new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils();
+      for (var future : futures) {
+        for (X509Certificate cert : future.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          byte[] expected = utils.createSubjectKeyIdentifier(cert.getPublicKey()).getKeyIdentifier();
+          byte[] actual = org.bouncycastle.asn1.x509.SubjectKeyIdentifier.getInstance(
+              org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                  cert.getExtensionValue(Extension.subjectKeyIdentifier.getId())).getOctets()).getKeyIdentifier();
+          assertThat(actual).as("SKI of certificate %s", cert.getSerialNumber()).isEqualTo(expected);
+          cert.verify(ca.rootCertificate().getPublicKey());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void acceptsP384AndLargerRsaKeys() throws Exception {
+    for (KeyType type : new KeyType[] {KeyType.EC_P384, KeyType.RSA_3072}) {
+      X509Certificate cert = issue(type);
+      assertThat(KeyType.of(cert.getPublicKey())).isEqualTo(type);
+    }
   }
 
   @Test
@@ -245,7 +285,4 @@ class CertificateAuthorityTest {
     return ca.sign(CertificateRequests.create(type.generate(RANDOM), REVIEWS), REVIEWS).certificate();
   }
 
-  static Instant now() {
-    return Instant.now();
-  }
 }
