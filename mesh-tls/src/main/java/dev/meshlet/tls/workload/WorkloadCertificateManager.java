@@ -299,7 +299,7 @@ public final class WorkloadCertificateManager implements AutoCloseable {
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
     private AllowedPeers allowedClients = AllowedPeers.any();
-    private Function<String, AllowedPeers> allowedServers = host -> AllowedPeers.any();
+    private Function<String, @Nullable AllowedPeers> allowedServers = host -> AllowedPeers.any();
 
     private Builder(SpiffeId identity, CertificateSigner signer) {
       this.identity = Objects.requireNonNull(identity, "identity");
@@ -358,8 +358,11 @@ public final class WorkloadCertificateManager implements AutoCloseable {
       return this;
     }
 
-    /** Which identities a server dialed by host name may have (default: any of the trust domain). */
-    public Builder allowedServers(Function<String, AllowedPeers> allowedServers) {
+    /**
+     * Which identities a server dialed by host name may have (default: any of the trust domain);
+     * null for a host refuses it.
+     */
+    public Builder allowedServers(Function<String, @Nullable AllowedPeers> allowedServers) {
       this.allowedServers = Objects.requireNonNull(allowedServers, "allowedServers");
       return this;
     }
