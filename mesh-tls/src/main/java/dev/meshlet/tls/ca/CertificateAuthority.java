@@ -70,6 +70,7 @@ import org.bouncycastle.pkcs.PKCSException;
 public final class CertificateAuthority {
 
   private static final int SERIAL_BITS = 128;
+  private static final int MAX_RSA_BITS = 8192;
 
   private final CaConfig config;
   private final Clock clock;
@@ -264,6 +265,11 @@ public final class CertificateAuthority {
         if (bits < 2048) {
           throw new CsrRejectedException(Reason.WEAK_KEY,
               "RSA key of " + bits + " bits is too weak (expected: RSA of at least 2048 bits, or EC P-256/P-384)");
+        }
+        if (bits > MAX_RSA_BITS) {
+          // Verifying a signature with a huge modulus costs the CA time a requester chooses.
+          throw new CsrRejectedException(Reason.WEAK_KEY,
+              "RSA key of " + bits + " bits is too large (expected: at most " + MAX_RSA_BITS + " bits)");
         }
         return true;
       }

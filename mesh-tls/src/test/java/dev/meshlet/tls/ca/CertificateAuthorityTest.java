@@ -257,6 +257,19 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void refusesHugeRsaKeysBeforeVerifyingAnything() throws Exception {
+    BigInteger modulus = BigInteger.ONE.shiftLeft(9000).add(BigInteger.valueOf(3));
+    var keyInfo = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+        new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+        new org.bouncycastle.asn1.pkcs.RSAPublicKey(modulus, BigInteger.valueOf(65537)));
+
+    assertThatThrownBy(() -> ca.sign(CsrFixtures.withKeyAndJunkSignature(keyInfo), REVIEWS))
+        .isInstanceOf(CsrRejectedException.class)
+        .hasMessage("CSR refused (WEAK_KEY): RSA key of 9001 bits is too large (expected: at most 8192 bits)");
+  }
+
+  @Test
   void refusesGarbage() {
     byte[] random = new byte[200];
     RANDOM.nextBytes(random);
