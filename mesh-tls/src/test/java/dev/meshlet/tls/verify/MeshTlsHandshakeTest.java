@@ -74,6 +74,20 @@ class MeshTlsHandshakeTest {
   }
 
   @Test
+  void anRsaServerAndAnEcClientShakeHands() throws Exception {
+    try (WorkloadCertificateManager rsaCerts = WorkloadCertificateManager.builder(RATINGS, new InProcessSigner(ca, RATINGS))
+            .keyType(dev.meshlet.tls.pki.KeyType.RSA_2048).start();
+        MeshHttpsServer rsaServer = MeshHttpsServer.start(rsaCerts.sslContext())) {
+      OkHttpClient client = client(PRODUCTPAGE, host -> AllowedPeers.only(RATINGS), MeshHostnameVerifier.anyMeshPeer());
+
+      try (Response response = client.newCall(new Request.Builder().url(rsaServer.url()).build()).execute()) {
+        assertThat(response.code()).isEqualTo(200);
+        assertThat(response.handshake().peerCertificates().get(0).getPublicKey().getAlgorithm()).isEqualTo("RSA");
+      }
+    }
+  }
+
+  @Test
   void theClientRefusesAServerWhoseIdentityTheDestinationMayNotHave() throws Exception {
     OkHttpClient client = client(PRODUCTPAGE, host -> AllowedPeers.only(RATINGS), MeshHostnameVerifier.anyMeshPeer());
 
