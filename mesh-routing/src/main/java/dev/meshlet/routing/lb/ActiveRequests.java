@@ -1,6 +1,8 @@
 package dev.meshlet.routing.lb;
 
 import dev.meshlet.routing.endpoint.Endpoint;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,6 +33,15 @@ public final class ActiveRequests {
   public int count(Endpoint endpoint) {
     AtomicInteger count = counts.get(endpoint);
     return count == null ? 0 : count.get();
+  }
+
+  /**
+   * Forgets the endpoints not in {@code endpoints}, so counts do not pile up as endpoints come
+   * and go; call it when the destination's endpoint set changes.
+   */
+  public void retainOnly(Collection<Endpoint> endpoints) {
+    Set<Endpoint> keep = Set.copyOf(endpoints);
+    counts.keySet().removeIf(e -> !keep.contains(e));
   }
 
   /** The live counter of {@code endpoint}, made on first use; load balancers keep it. */

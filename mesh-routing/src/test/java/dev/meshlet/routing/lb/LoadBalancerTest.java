@@ -313,4 +313,19 @@ class LoadBalancerTest {
     assertThatThrownBy(() -> factory(17).create(hashing(new ConsistentHashLb(null, null, null, null, null, null, null)), endpoints(2)))
         .hasMessageStartingWith("consistentHash: no hash key");
   }
+
+  @Test
+  void activeRequestsNeverGoBelowZeroAndForgetEndpointsThatLeft() {
+    ActiveRequests active = new ActiveRequests();
+    Endpoint a = endpoint("a", 1);
+    Endpoint b = endpoint("b", 1);
+    active.finish(a);
+    active.start(a);
+    active.finish(a);
+    active.finish(a);
+    assertThat(active.count(a)).isZero();
+    active.start(b);
+    active.retainOnly(List.of(a));
+    assertThat(active.count(b)).isZero();
+  }
 }
