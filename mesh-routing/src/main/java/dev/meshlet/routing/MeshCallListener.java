@@ -1,5 +1,6 @@
 package dev.meshlet.routing;
 
+import dev.meshlet.routing.outlier.OutlierEvent;
 import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,9 @@ public interface MeshCallListener {
 
   /** The whole call, as the application saw it. */
   default void onCall(Call call) {}
+
+  /** Outlier detection ejected an endpoint of {@code destination}, skipped an ejection, or let one return. */
+  default void onOutlierEvent(String destination, OutlierEvent event) {}
 
   /**
    * One try.

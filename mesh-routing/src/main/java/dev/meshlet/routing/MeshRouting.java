@@ -18,6 +18,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Outbound traffic management for one calling service: wraps the application's OkHttp clients so
@@ -48,7 +49,7 @@ public final class MeshRouting implements Closeable {
   private MeshRouting(Builder b) {
     this.mirrors = new MirrorExecutor(b.mirrorThreads, b.mirrorQueue);
     this.context = new MeshContext(b.config, b.endpoints, b.caller, b.clock, b.random, b.listener, mirrors,
-        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget);
+        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality);
   }
 
   public static Builder builder(CallerIdentity caller) {
@@ -91,6 +92,7 @@ public final class MeshRouting implements Closeable {
     private int mirrorThreads = 4;
     private int mirrorQueue = 64;
     private Duration mirrorTimeout = Duration.ofSeconds(10);
+    private @Nullable String locality;
 
     private Builder(CallerIdentity caller) {
       this.caller = Objects.requireNonNull(caller, "caller");
@@ -147,6 +149,12 @@ public final class MeshRouting implements Closeable {
     /** How long a mirror copy may take when its route has no timeout (default 10 s). */
     public Builder mirrorTimeout(Duration mirrorTimeout) {
       this.mirrorTimeout = Objects.requireNonNull(mirrorTimeout, "mirrorTimeout");
+      return this;
+    }
+
+    /** The caller's {@code region/zone/subzone}, for locality-aware load balancing; unknown by default. */
+    public Builder locality(@Nullable String locality) {
+      this.locality = locality;
       return this;
     }
 

@@ -4,11 +4,22 @@ import okhttp3.Call;
 import okhttp3.EventListener;
 
 /**
- * Watches one attempt's OkHttp events to tell whether the request may have reached the server:
- * once OkHttp starts writing request headers, it may have.
+ * Rides along one attempt (as a request tag): watches OkHttp's events to tell whether the request
+ * may have reached the server (once OkHttp starts writing request headers, it may have), and
+ * carries the destination's {@code maxRequestsPerConnection} to the network interceptor.
  */
 final class AttemptTracker extends EventListener {
+  private final int maxRequestsPerConnection;
   private volatile boolean requestStarted;
+
+  AttemptTracker(int maxRequestsPerConnection) {
+    this.maxRequestsPerConnection = maxRequestsPerConnection;
+  }
+
+  /** The destination's {@code maxRequestsPerConnection}; 0 for no limit. */
+  int maxRequestsPerConnection() {
+    return maxRequestsPerConnection;
+  }
 
   boolean requestStarted() {
     return requestStarted;

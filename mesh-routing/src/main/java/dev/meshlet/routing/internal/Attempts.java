@@ -6,6 +6,12 @@ import dev.meshlet.routing.MeshCallListener;
 import dev.meshlet.routing.MeshHeaders;
 import dev.meshlet.routing.ResponseFlag;
 import dev.meshlet.routing.endpoint.Endpoint;
+import dev.meshlet.routing.lb.EndpointFilter;
+import dev.meshlet.routing.lb.LoadBalancer;
+import dev.meshlet.routing.lb.Pick;
+import dev.meshlet.routing.outlier.OutlierDetector;
+import dev.meshlet.routing.pool.OverflowException;
+import dev.meshlet.routing.pool.Permit;
 import dev.meshlet.routing.retry.Failure;
 import dev.meshlet.routing.retry.RetryBudget;
 import dev.meshlet.routing.retry.RetryPolicy;
@@ -20,7 +26,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -36,8 +41,7 @@ final class Attempts {
   private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final MeshContext ctx;
-  private final OkHttpClient client;
-  private final OkHttpClient clientNoRetry;
+  private final AttemptClients clients;
   private final Call outer;
   private final String authority;
   private final CompiledRoute route;
@@ -48,13 +52,14 @@ final class Attempts {
   private final Set<ResponseFlag> flags;
   private final boolean idempotent;
   private int count;
+  private @Nullable Permit retryPermit;
+  private @Nullable String setCookie;
 
-  Attempts(MeshContext ctx, OkHttpClient client, OkHttpClient clientNoRetry, Call outer, String authority,
+  Attempts(MeshContext ctx, AttemptClients clients, Call outer, String authority,
       CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
       Set<ResponseFlag> flags) {
     this.ctx = ctx;
-    this.client = client;
-    this.clientNoRetry = clientNoRetry;
+    this.clients = clients;
     this.outer = outer;
     this.authority = authority;
     this.route = route;
@@ -82,12 +87,19 @@ final class Attempts {
   }
 
   Response execute() throws IOException {
+    try {
+      return run();
+    } finally {
+      releaseRetry();
+    }
+  }
+
+  private Response run() throws IOException {
     RetryPolicy policy = route.retry();
     long deadline = deadline(ctx.clock.millis());
     RetryBudget budget = ctx.budget(cluster.service().fqdn());
     budget.deposit();
     List<Endpoint> tried = new ArrayList<>(2);
-    int port = target.port() != null ? target.port() : upstream.url().port();
     while (true) {
       count++;
       if (outer.isCanceled()) {
@@ -102,26 +114,23 @@ final class Attempts {
       Endpoint endpoint = null;
       Request.Builder rb = upstream.newBuilder();
       if (!cluster.service().originalDestination()) {
-        List<Endpoint> endpoints = cluster.endpoints(port);
-        endpoint = cluster.picker().pick(endpoints, policy.ignorePreviousHosts() ? tried : List.of(), routeRequest);
-        if (endpoint == null) {
-          throw failure(ResponseFlag.UH, "no endpoint of " + cluster.name() + " to send to", null);
-        }
+        endpoint = pick(policy, tried);
         tried.add(endpoint);
         rb.url(upstream.url().newBuilder().host(endpoint.address()).port(endpoint.port()).build());
       }
       if (tryTimeout != NO_DEADLINE) {
         rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
       }
-      AttemptTracker tracker = new AttemptTracker();
+      AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
       rb.tag(AttemptTracker.class, tracker);
-      Call call = (idempotent ? client : clientNoRetry).newCall(rb.build());
+      Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent).newCall(rb.build());
       if (tryTimeout != NO_DEADLINE) {
         call.timeout().timeout(tryTimeout, TimeUnit.MILLISECONDS);
       }
+      Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
       long started = System.nanoTime();
       if (endpoint != null) {
-        cluster.picker().started(endpoint);
+        cluster.state.balancers().activeRequests().start(endpoint);
       }
       Response response;
       try {
@@ -129,15 +138,13 @@ final class Attempts {
       } catch (IOException e) {
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
-        if (endpoint != null) {
-          cluster.picker().finished(endpoint, 0, true);
-        }
+        finished(endpoint, permit, 0);
         listen(endpoint, 0, e, started);
         if (deadline != NO_DEADLINE && ctx.clock.millis() >= deadline) {
           throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
         }
         boolean mayRetry = policy.retriable(kind) && (idempotent || !kind.mayHaveReachedServer());
-        if (!mayRetry || count > policy.retries() || !budget.tryWithdraw()) {
+        if (!mayRetry || count > policy.retries() || !budget.tryWithdraw() || !takeRetryPermit()) {
           ResponseFlag flag = mayRetry ? ResponseFlag.URX : switch (kind) {
             case CONNECT_FAILURE -> ResponseFlag.UF;
             case PER_TRY_TIMEOUT -> ResponseFlag.UT;
@@ -151,24 +158,96 @@ final class Attempts {
         backoff(policy, deadline);
         continue;
       }
-      if (endpoint != null) {
-        cluster.picker().finished(endpoint, response.code(), false);
-      }
+      finished(endpoint, permit, response.code());
       listen(endpoint, response.code(), null, started);
       if (!policy.retriable(response.code(), response.headers())) {
-        return response;
+        return withCookie(response);
       }
       // The server answered, so it had the request: only idempotent calls go again.
       if (!idempotent) {
-        return response;
+        return withCookie(response);
       }
-      if (count > policy.retries() || !budget.tryWithdraw()) {
+      if (count > policy.retries() || !budget.tryWithdraw() || !takeRetryPermit()) {
         flags.add(ResponseFlag.URX);
-        return response;
+        return withCookie(response);
       }
       response.close();
       backoff(policy, deadline);
     }
+  }
+
+  /** An endpoint for this try: healthy (not ejected), and not one tried before when the policy says so. */
+  private Endpoint pick(RetryPolicy policy, List<Endpoint> tried) throws MeshCallException {
+    OutlierDetector outlier = cluster.outlier;
+    EndpointFilter healthy = EndpointFilter.NONE;
+    if (outlier != null) {
+      cluster.state.maybeSweep(outlier);
+      healthy = outlier.filter();
+    }
+    LoadBalancer balancer = cluster.balancer;
+    if (balancer == null) {
+      throw failure(ResponseFlag.UH, "no endpoint of " + cluster.name() + " to send to", null);
+    }
+    Pick pick = null;
+    if (policy.ignorePreviousHosts() && !tried.isEmpty()) {
+      pick = balancer.pick(upstream, null, healthy.or(tried::contains));
+    }
+    if (pick == null) {
+      pick = balancer.pick(upstream, null, healthy);
+    }
+    if (pick == null) {
+      throw failure(ResponseFlag.UH, "all " + cluster.endpoints.size() + " endpoints of " + cluster.name()
+          + " are ejected by outlier detection", null);
+    }
+    if (pick.setCookie() != null) {
+      setCookie = pick.setCookie();
+    }
+    return pick.endpoint();
+  }
+
+  private Permit acquire(long maxWaitMillis) throws MeshCallException {
+    try {
+      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)));
+    } catch (OverflowException e) {
+      throw failure(ResponseFlag.UO, e.getMessage(), e);
+    } catch (InterruptedIOException e) {
+      throw failure(ResponseFlag.DC, "interrupted while waiting for a connection", e);
+    }
+  }
+
+  /** Takes a permit of the destination's {@code maxRetries}, held until the retry's try ends. */
+  private boolean takeRetryPermit() {
+    retryPermit = cluster.limiter.tryAcquireRetry();
+    return retryPermit != null;
+  }
+
+  private void releaseRetry() {
+    Permit p = retryPermit;
+    retryPermit = null;
+    if (p != null) {
+      p.release();
+    }
+  }
+
+  private void finished(@Nullable Endpoint endpoint, Permit permit, int status) {
+    permit.release();
+    releaseRetry();
+    if (endpoint == null) {
+      return;
+    }
+    cluster.state.balancers().activeRequests().finish(endpoint);
+    OutlierDetector outlier = cluster.outlier;
+    if (outlier != null) {
+      if (status == 0) {
+        outlier.onLocalOriginFailure(endpoint);
+      } else {
+        outlier.onResponse(endpoint, status);
+      }
+    }
+  }
+
+  private Response withCookie(Response response) {
+    return setCookie == null ? response : response.newBuilder().addHeader("Set-Cookie", setCookie).build();
   }
 
   private long deadline(long now) {

@@ -1,30 +1,41 @@
 package dev.meshlet.routing.internal;
 
 import dev.meshlet.routing.endpoint.Endpoint;
+import dev.meshlet.routing.lb.LoadBalancer;
+import dev.meshlet.routing.outlier.OutlierDetector;
+import dev.meshlet.routing.policy.EffectivePolicy;
+import dev.meshlet.routing.pool.PoolLimiter;
 import dev.meshlet.routing.resolve.Service;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a route destination goes under one snapshot: a service, optionally narrowed to a subset's
- * labels, with its endpoint picker. Endpoints per port are filtered once and kept.
+ * Where a route destination goes under one snapshot (Envoy's cluster): a service's endpoints on
+ * one port, narrowed to a subset, with the merged DestinationRule policy, its load balancer, and
+ * the long-lived outlier detector and pool limiter of the destination.
  */
 final class Cluster {
-  private final String name;
-  private final Service service;
-  private final @Nullable String subset;
-  private final Map<String, String> labels;
-  private final EndpointPicker picker;
-  private final ConcurrentHashMap<Integer, List<Endpoint>> byPort = new ConcurrentHashMap<>();
+  final String name;
+  final Service service;
+  final int port;
+  final List<Endpoint> endpoints;
+  final EffectivePolicy policy;
+  final @Nullable LoadBalancer balancer;
+  final @Nullable OutlierDetector outlier;
+  final PoolLimiter limiter;
+  final DestinationState state;
 
-  Cluster(Service service, @Nullable String subset, Map<String, String> labels, EndpointPicker picker) {
-    this.name = service.fqdn() + (subset == null ? "" : "|" + subset);
+  Cluster(String name, Service service, int port, List<Endpoint> endpoints, EffectivePolicy policy,
+      @Nullable LoadBalancer balancer, @Nullable OutlierDetector outlier, PoolLimiter limiter, DestinationState state) {
+    this.name = name;
     this.service = service;
-    this.subset = subset;
-    this.labels = Map.copyOf(labels);
-    this.picker = picker;
+    this.port = port;
+    this.endpoints = List.copyOf(endpoints);
+    this.policy = policy;
+    this.balancer = balancer;
+    this.outlier = outlier;
+    this.limiter = limiter;
+    this.state = state;
   }
 
   String name() {
@@ -33,26 +44,5 @@ final class Cluster {
 
   Service service() {
     return service;
-  }
-
-  @Nullable String subset() {
-    return subset;
-  }
-
-  EndpointPicker picker() {
-    return picker;
-  }
-
-  /** The cluster's endpoints that serve {@code port}. */
-  List<Endpoint> endpoints(int port) {
-    List<Endpoint> eps = byPort.get(port);
-    if (eps == null) {
-      List<Endpoint> all = service.endpoints(port);
-      eps = labels.isEmpty() ? all : all.stream().filter(e -> e.matches(labels)).toList();
-      if (byPort.size() < 64) {
-        byPort.putIfAbsent(port, eps);
-      }
-    }
-    return eps;
   }
 }

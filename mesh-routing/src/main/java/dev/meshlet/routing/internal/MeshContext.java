@@ -33,14 +33,16 @@ public final class MeshContext {
   final Duration mirrorTimeout;
   final Set<String> nonIdempotentMethods;
   final RetryBudgetConfig budgetConfig;
+  final @Nullable String locality;
   private final ConcurrentHashMap<String, RetryBudget> budgets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DestinationState> destinations = new ConcurrentHashMap<>();
   private final Object compileLock = new Object();
   private volatile CompiledMesh compiled;
   private volatile @Nullable ConfigSnapshot refused;
 
   public MeshContext(Supplier<ConfigSnapshot> config, Supplier<EndpointRegistry> endpoints, CallerIdentity caller,
       Clock clock, RandomGenerator random, MeshCallListener listener, MirrorExecutor mirrors, Duration mirrorTimeout,
-      Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig) {
+      Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig, @Nullable String locality) {
     this.config = config;
     this.endpoints = endpoints;
     this.caller = caller;
@@ -51,7 +53,8 @@ public final class MeshContext {
     this.mirrorTimeout = mirrorTimeout;
     this.nonIdempotentMethods = Set.copyOf(nonIdempotentMethods);
     this.budgetConfig = budgetConfig;
-    this.compiled = new CompiledMesh(config.get(), endpoints.get(), caller);
+    this.locality = locality;
+    this.compiled = new CompiledMesh(config.get(), endpoints.get(), this);
   }
 
   /**
@@ -69,7 +72,7 @@ public final class MeshContext {
       m = compiled;
       if (m.config != c || m.registry != r) {
         try {
-          m = new CompiledMesh(c, r, caller);
+          m = new CompiledMesh(c, r, this);
           compiled = m;
         } catch (RuntimeException e) {
           // A snapshot that cannot compile is refused whole; the last good one stays in force.
@@ -79,6 +82,13 @@ public final class MeshContext {
       }
       return m;
     }
+  }
+
+  /** The state of destination {@code name} ({@code outbound|port|subset|host}); it outlives snapshots. */
+  DestinationState state(String name) {
+    DestinationState s = destinations.get(name);
+    return s != null ? s
+        : destinations.computeIfAbsent(name, k -> new DestinationState(k, clock, random, locality, listener));
   }
 
   /** The retry budget toward {@code service}; it outlives snapshots. */

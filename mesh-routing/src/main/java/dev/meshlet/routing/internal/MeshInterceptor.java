@@ -35,8 +35,7 @@ public final class MeshInterceptor implements Interceptor {
   private static final int MAX_FOLLOW_UPS = 20;
 
   private final MeshContext ctx;
-  private final OkHttpClient attempts;
-  private final OkHttpClient attemptsNoRetry;
+  private final AttemptClients clients;
   private final boolean followRedirects;
   private final boolean followSslRedirects;
 
@@ -46,12 +45,7 @@ public final class MeshInterceptor implements Interceptor {
    */
   public MeshInterceptor(MeshContext ctx, OkHttpClient base) {
     this.ctx = ctx;
-    OkHttpClient.Builder b = base.newBuilder().followRedirects(false).followSslRedirects(false)
-        .eventListenerFactory(AttemptTracker.wrap(base.eventListenerFactory()));
-    b.interceptors().clear();
-    this.attempts = b.build();
-    // OkHttp's own silent retry could replay a request the server already has: not for non-idempotent calls.
-    this.attemptsNoRetry = attempts.newBuilder().retryOnConnectionFailure(false).build();
+    this.clients = new AttemptClients(base);
     this.followRedirects = base.followRedirects();
     this.followSslRedirects = base.followSslRedirects();
   }
@@ -123,7 +117,14 @@ public final class MeshInterceptor implements Interceptor {
       }
     }
     RouteTarget target = route.pick(ctx.random);
-    Cluster cluster = target == null ? null : mesh.cluster(target.host(), target.subset());
+    Cluster cluster;
+    try {
+      cluster = target == null ? null
+          : mesh.cluster(target.host(), target.subset(), target.port() != null ? target.port() : request.url().port());
+    } catch (IllegalArgumentException e) {
+      throw fail(start, authority, route, target.cluster(), ResponseFlag.NC,
+          "the DestinationRule of " + target.host() + " cannot apply: " + e.getMessage(), e);
+    }
     if (cluster == null) {
       String what = target == null ? "the route has no destination"
           : target.subset() == null ? "destination host " + target.host() + " is not a known service"
@@ -131,8 +132,8 @@ public final class MeshInterceptor implements Interceptor {
       throw fail(start, authority, route, target == null ? null : target.cluster(), ResponseFlag.NC, what, null);
     }
     Request upstream = Rewrites.upstream(rr, match, target);
-    upstream = Mirrors.send(ctx, mesh, attemptsNoRetry, route, upstream, authority);
-    Attempts run = new Attempts(ctx, attempts, attemptsNoRetry, outer, authority, route, cluster, target, rr, upstream,
+    upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
+    Attempts run = new Attempts(ctx, clients, outer, authority, route, cluster, target, rr, upstream,
         flags);
     Response response;
     try {
@@ -147,7 +148,7 @@ public final class MeshInterceptor implements Interceptor {
 
   private Response passThrough(Request request, String authority, long start) throws IOException {
     try {
-      Response r = attempts.newCall(request).execute();
+      Response r = clients.plain(true).newCall(request).execute();
       listenCall(start, authority, null, null, r.code(), Set.of(), 1);
       return r;
     } catch (IOException e) {

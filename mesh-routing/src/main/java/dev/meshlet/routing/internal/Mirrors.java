@@ -3,7 +3,7 @@ package dev.meshlet.routing.internal;
 import dev.meshlet.routing.endpoint.Endpoint;
 import dev.meshlet.routing.mirror.MirrorTarget;
 import dev.meshlet.routing.route.CompiledRoute;
-import dev.meshlet.routing.route.RouteRequest;
+import dev.meshlet.routing.lb.EndpointFilter;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,21 +49,28 @@ final class Mirrors {
         source = b;
         buffered = true;
       }
-      Cluster cluster = mesh.cluster(m.host(), m.subset());
+      int port = m.port() != null ? m.port() : source.url().port();
+      Cluster cluster;
+      try {
+        cluster = mesh.cluster(m.host(), m.subset(), port);
+      } catch (IllegalArgumentException e) {
+        cluster = null;
+      }
       if (cluster == null) {
         ctx.mirrors.drop();
         continue;
       }
-      int port = m.port() != null ? m.port() : source.url().port();
       Request.Builder copy = source.newBuilder();
       if (cluster.service().originalDestination()) {
         copy.url(source.url().newBuilder().host(m.host()).port(port).build());
       } else {
-        Endpoint ep = cluster.picker().pick(cluster.endpoints(port), List.of(), RouteRequest.of(source));
-        if (ep == null) {
+        var pick = cluster.balancer == null ? null : cluster.balancer.pick(source, null,
+            cluster.outlier == null ? EndpointFilter.NONE : cluster.outlier.filter());
+        if (pick == null) {
           ctx.mirrors.drop();
           continue;
         }
+        Endpoint ep = pick.endpoint();
         copy.url(source.url().newBuilder().host(ep.address()).port(ep.port()).build());
       }
       String host = source.header("Host");
