@@ -63,7 +63,11 @@ public final class MeshRouting implements Closeable {
 
   /** {@code client} with the mesh's routing added; it shares {@code client}'s pool and dispatcher. */
   public OkHttpClient wrap(OkHttpClient client) {
-    return client.newBuilder().addInterceptor(new MeshInterceptor(context, client)).build();
+    MeshInterceptor mesh = new MeshInterceptor(context, client);
+    return client.newBuilder()
+        .addInterceptor(mesh)
+        .eventListenerFactory(mesh.eventListenerFactory(client.eventListenerFactory()))
+        .build();
   }
 
   /** Mirror copies dropped so far because mirror capacity was full (or the body could not be copied). */

@@ -3,13 +3,14 @@ package dev.meshlet.routing.internal;
 import dev.meshlet.routing.pool.RequestsPerConnection;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.CookieJar;
 import okhttp3.OkHttpClient;
 
 /**
  * The OkHttp clients attempts run on, all derived from the application's with {@code newBuilder()}
  * so they share its connection pool and dispatcher: without the application's interceptors (they
  * already ran on the logical call), without following redirects (the mesh follows them, through
- * routing), with a tracker of what each attempt sent, and with the destination's connect timeout.
+ * routing), without the cookie jar and cache (they would see endpoint addresses), with a tracker of what each attempt sent, and with the destination's connect timeout.
  * A client that must not replay requests has OkHttp's own silent retry off.
  */
 final class AttemptClients {
@@ -17,7 +18,10 @@ final class AttemptClients {
   private final ConcurrentHashMap<Duration, OkHttpClient[]> byConnectTimeout = new ConcurrentHashMap<>();
 
   AttemptClients(OkHttpClient application) {
+    // Cookies and the cache belong to the logical URL ("http://reviews/..."), not to an endpoint's
+    // address: the mesh interceptor handles the cookie jar; the cache is not used for mesh calls.
     OkHttpClient.Builder b = application.newBuilder().followRedirects(false).followSslRedirects(false)
+        .cookieJar(CookieJar.NO_COOKIES).cache(null)
         .eventListenerFactory(AttemptTracker.wrap(application.eventListenerFactory()))
         .addNetworkInterceptor(new RequestsPerConnection(r -> {
           AttemptTracker t = r.tag(AttemptTracker.class);

@@ -38,10 +38,11 @@ import org.jspecify.annotations.Nullable;
  * the server, unless the application or the route says it is idempotent.
  */
 final class Attempts {
-  private static final long NO_DEADLINE = Long.MAX_VALUE;
+  private static final long NO_DEADLINE = CallRules.NO_DEADLINE;
 
   private final MeshContext ctx;
   private final AttemptClients clients;
+  private final Cancellations cancellations;
   private final Call outer;
   private final String authority;
   private final CompiledRoute route;
@@ -55,11 +56,12 @@ final class Attempts {
   private @Nullable Permit retryPermit;
   private @Nullable String setCookie;
 
-  Attempts(MeshContext ctx, AttemptClients clients, Call outer, String authority,
+  Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Call outer, String authority,
       CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
       Set<ResponseFlag> flags) {
     this.ctx = ctx;
     this.clients = clients;
+    this.cancellations = cancellations;
     this.outer = outer;
     this.authority = authority;
     this.route = route;
@@ -68,18 +70,7 @@ final class Attempts {
     this.routeRequest = routeRequest;
     this.upstream = upstream;
     this.flags = flags;
-    this.idempotent = idempotent(upstream, route, ctx.nonIdempotentMethods);
-  }
-
-  static boolean idempotent(Request request, CompiledRoute route, Set<String> nonIdempotentMethods) {
-    CallOptions options = CallOptions.of(request);
-    if (options != null && options.idempotent() != null) {
-      return options.idempotent();
-    }
-    if (request.body() != null && request.body().isOneShot()) {
-      return false; // it cannot be sent twice anyway
-    }
-    return route.idempotent() || !nonIdempotentMethods.contains(request.method());
+    this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
   }
 
   int attemptCount() {
@@ -96,7 +87,7 @@ final class Attempts {
 
   private Response run() throws IOException {
     RetryPolicy policy = route.retry();
-    long deadline = deadline(ctx.clock.millis());
+    long deadline = CallRules.deadline(ctx.clock.millis(), route, upstream);
     RetryBudget budget = ctx.budget(cluster.service().fqdn());
     budget.deposit();
     List<Endpoint> tried = new ArrayList<>(2);
@@ -133,9 +124,15 @@ final class Attempts {
         cluster.state.balancers().activeRequests().start(endpoint);
       }
       Response response;
+      cancellations.started(outer, call);
       try {
         response = call.execute();
       } catch (IOException e) {
+        cancellations.finished(outer);
+        if (outer.isCanceled()) {
+          finished(endpoint, permit, -1);
+          throw failure(ResponseFlag.DC, "the call was cancelled", e);
+        }
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
         finished(endpoint, permit, 0);
@@ -150,7 +147,7 @@ final class Attempts {
             case PER_TRY_TIMEOUT -> ResponseFlag.UT;
             case RESET, REFUSED_STREAM -> ResponseFlag.UR;
           };
-          String why = describe(kind, endpoint) + (mayRetry ? " (" + count + " tries, retries exhausted or over budget)"
+          String why = CallRules.describe(kind, endpoint) + (mayRetry ? " (" + count + " tries, retries exhausted or over budget)"
               : !policy.retriable(kind) || policy.retries() == 0 ? "" : " (not retried: the request may have reached the server and "
                   + upstream.method() + " is not idempotent)");
           throw failure(flag, why, e);
@@ -158,6 +155,7 @@ final class Attempts {
         backoff(policy, deadline);
         continue;
       }
+      cancellations.finished(outer);
       finished(endpoint, permit, response.code());
       listen(endpoint, response.code(), null, started);
       if (!policy.retriable(response.code(), response.headers())) {
@@ -237,7 +235,7 @@ final class Attempts {
     }
     cluster.state.balancers().activeRequests().finish(endpoint);
     OutlierDetector outlier = cluster.outlier;
-    if (outlier != null) {
+    if (outlier != null && status >= 0) { // a cancelled try says nothing of the endpoint
       if (status == 0) {
         outlier.onLocalOriginFailure(endpoint);
       } else {
@@ -248,22 +246,6 @@ final class Attempts {
 
   private Response withCookie(Response response) {
     return setCookie == null ? response : response.newBuilder().addHeader("Set-Cookie", setCookie).build();
-  }
-
-  private long deadline(long now) {
-    long deadline = route.timeout() == null ? NO_DEADLINE : now + route.timeout().toMillis();
-    String propagated = upstream.header(MeshHeaders.DEADLINE_MS);
-    if (propagated != null) {
-      try {
-        long ms = Long.parseLong(propagated.trim());
-        if (ms >= 0) {
-          deadline = Math.min(deadline, now + ms);
-        }
-      } catch (NumberFormatException ignored) {
-        // Not ours to fail a call over a malformed header; it is replaced below.
-      }
-    }
-    return deadline;
   }
 
   private void backoff(RetryPolicy policy, long deadline) throws IOException {
@@ -280,16 +262,6 @@ final class Attempts {
       Thread.currentThread().interrupt();
       throw failure(ResponseFlag.DC, "interrupted while backing off", new InterruptedIOException());
     }
-  }
-
-  private static String describe(Failure kind, @Nullable Endpoint endpoint) {
-    String where = endpoint == null ? "" : " to " + endpoint.hostPort();
-    return switch (kind) {
-      case CONNECT_FAILURE -> "connection" + where + " failed";
-      case REFUSED_STREAM -> "stream refused" + where;
-      case RESET -> "connection" + where + " reset before a response";
-      case PER_TRY_TIMEOUT -> "try" + where + " timed out";
-    };
   }
 
   private MeshCallException failure(ResponseFlag flag, String reason, @Nullable Throwable cause) {

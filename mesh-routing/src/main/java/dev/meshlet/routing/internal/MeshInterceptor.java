@@ -16,7 +16,11 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.List;
 import okhttp3.Call;
+import okhttp3.Cookie;
+import okhttp3.CookieJar;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -36,8 +40,10 @@ public final class MeshInterceptor implements Interceptor {
 
   private final MeshContext ctx;
   private final AttemptClients clients;
+  private final Cancellations cancellations = new Cancellations();
   private final boolean followRedirects;
   private final boolean followSslRedirects;
+  private final CookieJar cookieJar;
 
   /**
    * @param base the application's client; attempts run on clients derived from it (same pool,
@@ -48,13 +54,19 @@ public final class MeshInterceptor implements Interceptor {
     this.clients = new AttemptClients(base);
     this.followRedirects = base.followRedirects();
     this.followSslRedirects = base.followSslRedirects();
+    this.cookieJar = base.cookieJar();
+  }
+
+  /** The listener factory the application's wrapped client must use, so cancelling a call cancels its attempt. */
+  public okhttp3.EventListener.Factory eventListenerFactory(okhttp3.EventListener.Factory application) {
+    return cancellations.wrap(application);
   }
 
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     for (int followUps = 0; ; followUps++) {
-      Response response = exchange(request, chain.call());
+      Response response = withCookies(request, chain.call());
       if (!followRedirects || followUps >= MAX_FOLLOW_UPS) {
         return response;
       }
@@ -65,6 +77,28 @@ public final class MeshInterceptor implements Interceptor {
       response.close();
       request = next;
     }
+  }
+
+  /** The application's cookie jar, applied to the logical URL as OkHttp's bridge would. */
+  private Response withCookies(Request request, Call outer) throws IOException {
+    if (cookieJar == CookieJar.NO_COOKIES) {
+      return exchange(request, outer);
+    }
+    HttpUrl url = request.url();
+    List<Cookie> cookies = cookieJar.loadForRequest(url);
+    if (!cookies.isEmpty() && request.header("Cookie") == null) {
+      StringBuilder sb = new StringBuilder();
+      for (Cookie c : cookies) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(c.name()).append('=').append(c.value());
+      }
+      request = request.newBuilder().header("Cookie", sb.toString()).build();
+    }
+    Response response = exchange(request, outer);
+    List<Cookie> received = Cookie.parseAll(url, response.headers());
+    if (!received.isEmpty()) {
+      cookieJar.saveFromResponse(url, received);
+    }
+    return response;
   }
 
   /** One logical exchange: resolve, route, and answer (without following redirects). */
@@ -133,7 +167,7 @@ public final class MeshInterceptor implements Interceptor {
     }
     Request upstream = Rewrites.upstream(rr, match, target);
     upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
-    Attempts run = new Attempts(ctx, clients, outer, authority, route, cluster, target, rr, upstream,
+    Attempts run = new Attempts(ctx, clients, cancellations, outer, authority, route, cluster, target, rr, upstream,
         flags);
     Response response;
     try {
