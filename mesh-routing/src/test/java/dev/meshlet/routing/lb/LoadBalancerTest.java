@@ -328,4 +328,34 @@ class LoadBalancerTest {
     active.retainOnly(List.of(a));
     assertThat(active.count(b)).isZero();
   }
+
+  @Test
+  void roundRobinStaysExactUnderConcurrentPicks() throws Exception {
+    List<Endpoint> eps = endpoints(3);
+    LoadBalancer lb = factory(18).create(simple(SimpleLb.ROUND_ROBIN), eps);
+    java.util.concurrent.ConcurrentHashMap<Endpoint, java.util.concurrent.atomic.LongAdder> counts =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 999; i++) {
+          counts.computeIfAbsent(lb.pick(REQUEST, null, EndpointFilter.NONE).endpoint(),
+              e -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+    assertThat(counts.values()).extracting(java.util.concurrent.atomic.LongAdder::sum).containsOnly(1998L);
+  }
 }
