@@ -358,4 +358,24 @@ class LoadBalancerTest {
     }
     assertThat(counts.values()).extracting(java.util.concurrent.atomic.LongAdder::sum).containsOnly(1998L);
   }
+
+  @Test
+  void aDegradedLocalityKeepsAShareAndSpillsTheRestAsEnvoysPriorityLoad() {
+    List<Endpoint> local = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      local.add(endpoint("z1-" + i, "us-west/zone1/a"));
+    }
+    Endpoint remote = endpoint("z2", "us-west/zone2/a");
+    List<Endpoint> all = new ArrayList<>(local);
+    all.add(remote);
+    LoadBalancer lb =
+        new LoadBalancerFactory(new Random(19), new ActiveRequests(), "us-west/zone1/a")
+            .create(simple(SimpleLb.RANDOM), all, true);
+    // 3 of 4 local endpoints eligible: 1.4 x 75% >= 100%, everything stays local.
+    assertThat(count(lb, 1000, local.get(0)::equals)).doesNotContainKey(remote);
+    // 2 of 4: the local level takes 1.4 x 50% = 70%, the next level the other 30%.
+    int n = 20_000;
+    Map<Endpoint, Integer> counts = count(lb, n, e -> e.equals(local.get(0)) || e.equals(local.get(1)));
+    assertShare(counts.get(remote), n, 0.3);
+  }
 }
