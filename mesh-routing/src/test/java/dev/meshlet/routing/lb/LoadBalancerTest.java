@@ -217,6 +217,9 @@ class LoadBalancerTest {
     dev.meshlet.routing.lb.RingHash ring = new dev.meshlet.routing.lb.RingHash(List.of(endpoint("a", 1), endpoint("b", 3)), new Random(1), 1000);
     // 1000 points over 4 units of weight: 250 per unit, rounded up to 256.
     assertThat(ring.ringSize()).isEqualTo(1024);
+    dev.meshlet.routing.lb.RingHash huge = new dev.meshlet.routing.lb.RingHash(
+        List.of(endpoint("a", 1_000_000_000), endpoint("b", 1_000_000_000)), new Random(1), 1024, 4096);
+    assertThat(huge.ringSize()).isEqualTo(4096); // scaled down to the maximum, not 2e9 points
   }
 
   @Test
