@@ -37,6 +37,10 @@ abstract class Algorithm implements Selector {
 
   abstract int pickIndex(long hash, EndpointFilter exclude);
 
+  final boolean excluded(int i, EndpointFilter exclude) {
+    return exclude.excludes(endpoints[i]);
+  }
+
   @Override
   public final @Nullable Pick select(long hash, EndpointFilter exclude) {
     if (endpoints.length == 0) {

@@ -188,7 +188,8 @@ public final class LoadBalancerFactory {
     if (!localityFailover) {
       return null;
     }
-    return failover(locality == null ? List.of() : locality.failover(), endpoints, algorithm);
+    boolean hashed = settings != null && settings.consistentHash() != null;
+    return failover(locality == null ? List.of() : locality.failover(), endpoints, algorithm, hashed);
   }
 
   private Selector distribute(Distribute rule, List<Endpoint> endpoints, AlgorithmFactory algorithm) {
@@ -214,7 +215,8 @@ public final class LoadBalancerFactory {
     return new WeightedGroupSelector(groups.toArray(new Selector[0]), w, random);
   }
 
-  private Selector failover(List<Failover> failover, List<Endpoint> endpoints, AlgorithmFactory algorithm) {
+  private Selector failover(
+      List<Failover> failover, List<Endpoint> endpoints, AlgorithmFactory algorithm, boolean hashed) {
     String[] local = Localities.split(localLocality);
     String failoverRegion = null;
     for (Failover f : failover) {
@@ -246,12 +248,12 @@ public final class LoadBalancerFactory {
       }
       levels.get(priority).add(e);
     }
-    List<Selector> selectors = new ArrayList<>();
+    List<Algorithm> selectors = new ArrayList<>();
     for (List<Endpoint> level : levels) {
       if (!level.isEmpty()) {
         selectors.add(algorithm.build(level));
       }
     }
-    return new PrioritySelector(selectors.toArray(new Selector[0]));
+    return new PrioritySelector(selectors.toArray(new Algorithm[0]), random, hashed);
   }
 }

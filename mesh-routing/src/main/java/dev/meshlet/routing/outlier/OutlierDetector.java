@@ -135,6 +135,9 @@ public final class OutlierDetector {
   }
 
   private void eject(State s, EjectionReason reason) {
+    if (s.ejectedUntil > clock.millis()) {
+      return; // already ejected: a try that was in flight; no lock on this path
+    }
     List<OutlierEvent> events;
     OutlierEvent event;
     synchronized (lock) {

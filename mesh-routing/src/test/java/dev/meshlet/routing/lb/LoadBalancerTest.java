@@ -217,6 +217,9 @@ class LoadBalancerTest {
     dev.meshlet.routing.lb.RingHash ring = new dev.meshlet.routing.lb.RingHash(List.of(endpoint("a", 1), endpoint("b", 3)), new Random(1), 1000);
     // 1000 points over 4 units of weight: 250 per unit, rounded up to 256.
     assertThat(ring.ringSize()).isEqualTo(1024);
+    dev.meshlet.routing.lb.RingHash huge = new dev.meshlet.routing.lb.RingHash(
+        List.of(endpoint("a", 1_000_000_000), endpoint("b", 1_000_000_000)), new Random(1), 1024, 4096);
+    assertThat(huge.ringSize()).isEqualTo(4096); // scaled down to the maximum, not 2e9 points
   }
 
   @Test
@@ -327,5 +330,55 @@ class LoadBalancerTest {
     active.start(b);
     active.retainOnly(List.of(a));
     assertThat(active.count(b)).isZero();
+  }
+
+  @Test
+  void roundRobinStaysExactUnderConcurrentPicks() throws Exception {
+    List<Endpoint> eps = endpoints(3);
+    LoadBalancer lb = factory(18).create(simple(SimpleLb.ROUND_ROBIN), eps);
+    java.util.concurrent.ConcurrentHashMap<Endpoint, java.util.concurrent.atomic.LongAdder> counts =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 6; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 999; i++) {
+          counts.computeIfAbsent(lb.pick(REQUEST, null, EndpointFilter.NONE).endpoint(),
+              e -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+    assertThat(counts.values()).extracting(java.util.concurrent.atomic.LongAdder::sum).containsOnly(1998L);
+  }
+
+  @Test
+  void aDegradedLocalityKeepsAShareAndSpillsTheRestAsEnvoysPriorityLoad() {
+    List<Endpoint> local = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      local.add(endpoint("z1-" + i, "us-west/zone1/a"));
+    }
+    Endpoint remote = endpoint("z2", "us-west/zone2/a");
+    List<Endpoint> all = new ArrayList<>(local);
+    all.add(remote);
+    LoadBalancer lb =
+        new LoadBalancerFactory(new Random(19), new ActiveRequests(), "us-west/zone1/a")
+            .create(simple(SimpleLb.RANDOM), all, true);
+    // 3 of 4 local endpoints eligible: 1.4 x 75% >= 100%, everything stays local.
+    assertThat(count(lb, 1000, local.get(0)::equals)).doesNotContainKey(remote);
+    // 2 of 4: the local level takes 1.4 x 50% = 70%, the next level the other 30%.
+    int n = 20_000;
+    Map<Endpoint, Integer> counts = count(lb, n, e -> e.equals(local.get(0)) || e.equals(local.get(1)));
+    assertShare(counts.get(remote), n, 0.3);
   }
 }

@@ -247,4 +247,33 @@ class OutlierDetectorTest {
     assertThatThrownBy(() -> OutlierConfig.of(spec(null, 120, null)))
         .hasMessage("outlierDetection.maxEjectionPercent: 120 (expected: 0..100)");
   }
+
+  @Test
+  void concurrentFailuresEjectAnEndpointOnce() throws Exception {
+    List<Endpoint> eps = endpoints(2);
+    OutlierDetector d = detector(spec(5, 100, null), eps);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 100; i++) {
+          d.onResponse(eps.get(0), 503);
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+    // Failures of tries that were in flight when it was ejected do not eject it again.
+    assertThat(events).extracting(OutlierEvent::type).containsExactly(Type.EJECTED);
+    assertThat(d.health()).filteredOn(EndpointHealth::ejected).hasSize(1);
+  }
 }
