@@ -14,6 +14,8 @@ public final class CapturingLogger extends LegacyAbstractLogger {
   public final List<String> lines = new CopyOnWriteArrayList<>();
   public final List<Level> levels = new CopyOnWriteArrayList<>();
   private final Level threshold;
+  /** When set, logging throws, as a broken appender would. */
+  public volatile boolean broken;
 
   public CapturingLogger(String name, Level threshold) {
     this.name = name;
@@ -28,6 +30,9 @@ public final class CapturingLogger extends LegacyAbstractLogger {
   @Override
   protected void handleNormalizedLoggingCall(
       Level level, Marker marker, String messagePattern, Object[] arguments, Throwable throwable) {
+    if (broken) {
+      throw new IllegalStateException("appender is broken");
+    }
     levels.add(level);
     lines.add(MessageFormatter.basicArrayFormat(messagePattern, arguments));
   }
