@@ -1,5 +1,6 @@
 package dev.meshlet.core.config.validation;
 
+import dev.meshlet.core.config.security.AuthorizationPolicy;
 import dev.meshlet.core.config.security.PolicyTargetReference;
 import dev.meshlet.core.config.security.WorkloadSelector;
 import java.util.List;
@@ -9,8 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /** Checks the two security kinds share: selectors, target references, the dry-run annotation. */
 final class SecurityChecks {
-  /** Istio's {@code istio.io/dry-run} annotation: an ALLOW or DENY policy evaluated but not enforced. */
-  static final String DRY_RUN_ANNOTATION = "istio.io/dry-run";
+  private static final String DRY_RUN_ANNOTATION = AuthorizationPolicy.DRY_RUN_ANNOTATION;
 
   private static final int MAX_SELECTOR_LABELS = 4096;
   private static final int MAX_LABEL_VALUE = 63;
@@ -91,7 +91,7 @@ final class SecurityChecks {
 
   /**
    * Istio's checkDryRunAnnotation: only an AuthorizationPolicy with action ALLOW or DENY may carry
-   * {@value #DRY_RUN_ANNOTATION}, and its value must be a boolean as Go's ParseBool reads one.
+   * {@code istio.io/dry-run}, and its value must be a boolean as Go's ParseBool reads one.
    * {@code action} is null for kinds that do not support the annotation.
    */
   static void dryRun(Map<String, String> annotations, @Nullable String action, Checks checks) {
