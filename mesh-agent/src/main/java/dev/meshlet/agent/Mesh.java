@@ -178,7 +178,7 @@ public final class Mesh implements AutoCloseable {
     OutboundInterceptor outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
     httpClient = routing.wrap(app.newBuilder()
         .addInterceptor(outbound)
-        .eventListenerFactory(OutboundInterceptor.capturing(app.eventListenerFactory()))
+        .eventListenerFactory(outbound.capturing(app.eventListenerFactory()))
         .build());
 
     if (b.configDirectory != null) {

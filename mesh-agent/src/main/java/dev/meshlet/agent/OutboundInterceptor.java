@@ -37,6 +37,7 @@ final class OutboundInterceptor implements Interceptor {
   private final Duration startupWait;
   private final Clock clock;
   private final HttpTracing tracing;
+  private final Map<Call, RequestContext> captured = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   OutboundInterceptor(Mesh mesh, Readiness readiness, Duration startupWait, Clock clock, HttpTracing tracing) {
     this.mesh = mesh;
@@ -48,13 +49,14 @@ final class OutboundInterceptor implements Interceptor {
 
   /**
    * Captures the current request context when a call is created, so a call enqueued here and run
-   * on a dispatcher thread still carries it.
+   * on a dispatcher thread still carries it. (OkHttp's call tags are not usable yet while the
+   * call is being constructed, hence a weak map: a call never run leaves nothing behind.)
    */
-  static EventListener.Factory capturing(EventListener.Factory delegate) {
+  EventListener.Factory capturing(EventListener.Factory delegate) {
     return call -> {
       RequestContext ctx = RequestScope.current();
       if (ctx != null) {
-        call.tag(RequestContext.class, () -> ctx);
+        captured.put(call, ctx);
       }
       return delegate.create(call);
     };
@@ -65,7 +67,7 @@ final class OutboundInterceptor implements Interceptor {
     awaitReady(chain.request());
     Request request = chain.request();
     Call call = chain.call();
-    RequestContext ctx = call.tag(RequestContext.class);
+    RequestContext ctx = captured.isEmpty() ? null : captured.remove(call);
     if (ctx == null) {
       ctx = RequestScope.current();
     }
