@@ -1,0 +1,37 @@
+package dev.meshlet.core.config.networking;
+
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP routing rule of a VirtualService (Istio's HTTPRoute): the conditions it matches and
+ * what happens to a matching request (route, redirect, direct response or delegation, with
+ * rewrite, timeout, retries, fault injection, mirroring, CORS and header edits).
+ *
+ * @param mirrorPercent deprecated by Istio in favour of {@code mirrorPercentage}
+ */
+public record HttpRoute(
+    @Nullable String name,
+    List<HttpMatchRequest> match,
+    List<HttpRouteDestination> route,
+    @Nullable HttpRedirect redirect,
+    @Nullable HttpDirectResponse directResponse,
+    @Nullable Delegate delegate,
+    @Nullable HttpRewrite rewrite,
+    @Nullable Duration timeout,
+    @Nullable HttpRetry retries,
+    @Nullable HttpFaultInjection fault,
+    @Nullable Destination mirror,
+    List<HttpMirrorPolicy> mirrors,
+    @Nullable Integer mirrorPercent,
+    @Nullable Percent mirrorPercentage,
+    @Nullable CorsPolicy corsPolicy,
+    @Nullable Headers headers) {
+
+  public HttpRoute {
+    match = Copies.list(match);
+    route = Copies.list(route);
+    mirrors = Copies.list(mirrors);
+  }
+}

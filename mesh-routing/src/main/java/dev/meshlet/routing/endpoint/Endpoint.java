@@ -1,0 +1,56 @@
+package dev.meshlet.routing.endpoint;
+
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One place a call can go: an address and port of a workload instance, with the labels subsets
+ * select on, its locality, its load-balancing weight and the identity its certificate carries.
+ * Immutable; equal endpoints are the same upstream host (Envoy's "host").
+ *
+ * @param address IP address or host name
+ * @param port the port the call connects to
+ * @param labels the instance's labels ({@code version: v1})
+ * @param locality {@code region/zone/subzone}, or null when unknown
+ * @param weight relative load-balancing weight, at least 1
+ * @param serviceAccount the service account its certificate names, or null outside the mesh
+ */
+public record Endpoint(
+    String address,
+    int port,
+    Map<String, String> labels,
+    @Nullable String locality,
+    int weight,
+    @Nullable String serviceAccount) {
+
+  public Endpoint {
+    Objects.requireNonNull(address, "address");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+    }
+    if (weight < 1) {
+      throw new IllegalArgumentException("weight: " + weight + " (expected: >= 1)");
+    }
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  public static Endpoint of(String address, int port) {
+    return new Endpoint(address, port, Map.of(), null, 1, null);
+  }
+
+  /** {@code address:port}, with IPv6 addresses in brackets: Envoy's upstream_host. */
+  public String hostPort() {
+    return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+  }
+
+  /** Whether this endpoint carries every label of {@code selector}. */
+  public boolean matches(Map<String, String> selector) {
+    return labels.entrySet().containsAll(selector.entrySet());
+  }
+
+  @Override
+  public String toString() {
+    return hostPort();
+  }
+}
