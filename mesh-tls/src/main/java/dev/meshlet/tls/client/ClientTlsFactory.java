@@ -63,6 +63,7 @@ public final class ClientTlsFactory {
   private final @Nullable WorkloadCertificateManager mesh;
   private final ConcurrentMap<AllowedPeers, ClientTls> meshValues = new ConcurrentHashMap<>();
   private final ConcurrentMap<AllowedPeers, ClientTls> autoMeshValues = new ConcurrentHashMap<>();
+  private final ConcurrentMap<AllowedPeers, MeshHostnameVerifier> verifiers = new ConcurrentHashMap<>();
   private final ConcurrentMap<FileTlsKey, ClientTls> fileValues = new ConcurrentHashMap<>();
 
   private ClientTlsFactory(@Nullable WorkloadCertificateManager mesh) {
@@ -140,8 +141,9 @@ public final class ClientTlsFactory {
 
   private ClientTls meshTls(AllowedPeers allowed, boolean automatic) {
     WorkloadCertificateManager m = Objects.requireNonNull(mesh);
-    // The trust manager checks chain, validity and trust domain; the verifier the identity.
-    MeshHostnameVerifier verifier = new MeshHostnameVerifier(host -> allowed);
+    // The trust manager checks chain, validity and trust domain; the verifier the identity. One
+    // verifier per identity set, so explicit ISTIO_MUTUAL and auto mTLS share OkHttp's pool.
+    MeshHostnameVerifier verifier = verifiers.computeIfAbsent(allowed, a -> new MeshHostnameVerifier(host -> a));
     return new ClientTls(TlsMode.ISTIO_MUTUAL, automatic, m.socketFactory(), m.trustManager(), verifier);
   }
 

@@ -104,6 +104,8 @@ class MeshMtlsThroughOkHttpTest {
     assertThat(external.scheme()).isEqualTo("http");
     assertThat(disabled).isSameAs(ClientTls.AUTO_PLAINTEXT);
     assertThat(permissive).isSameAs(mesh);
+    ClientTls explicit = factory.resolve(istioMutual(List.of()), TlsUpstream.mesh("127.0.0.1", Set.of(REVIEWS)));
+    assertThat(explicit.hostnameVerifier()).as("one pool for explicit and auto mTLS").isSameAs(mesh.hostnameVerifier());
     assertThat(ClientTlsFactory.withoutMeshIdentity().resolve(null, TlsUpstream.mesh("reviews", Set.of(REVIEWS))))
         .isSameAs(ClientTls.AUTO_PLAINTEXT);
   }

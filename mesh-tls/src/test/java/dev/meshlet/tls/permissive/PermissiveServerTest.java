@@ -140,6 +140,17 @@ class PermissiveServerTest {
   }
 
   @Test
+  void plaintextHttp10ClosesTheConnectionCleanly() throws Exception {
+    int port = start(Mode.PERMISSIVE);
+
+    Command.Result first = curl("--http1.0", "http://127.0.0.1:" + port + "/");
+    Command.Result second = curl("--http1.0", "http://127.0.0.1:" + port + "/");
+
+    assertThat(first.output()).isEqualTo("plaintext\n200");
+    assertThat(second.output()).isEqualTo("plaintext\n200");
+  }
+
+  @Test
   void aPermissivePortStillRequiresAClientCertificateOverTls() throws Exception {
     int port = start(Mode.PERMISSIVE);
 
