@@ -15,6 +15,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Istio's cacerts layout: reading an operator's CA and persisting a self-signed one. */
 final class CacertsFiles {
@@ -105,12 +106,12 @@ final class CacertsFiles {
     }
   }
 
-  private static boolean supportsPosix(Path path) throws IOException {
+  private static boolean supportsPosix(@Nullable Path path) throws IOException {
     return path != null && Files.exists(path)
         && Files.getFileStore(path).supportsFileAttributeView("posix");
   }
 
-  private static String readFile(Path directory, String name, boolean required) throws IOException {
+  private static @Nullable String readFile(Path directory, String name, boolean required) throws IOException {
     Path file = directory.resolve(name);
     try {
       return Files.readString(file, StandardCharsets.US_ASCII);

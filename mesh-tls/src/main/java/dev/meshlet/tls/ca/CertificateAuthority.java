@@ -35,6 +35,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -69,6 +70,7 @@ import org.bouncycastle.pkcs.PKCSException;
 public final class CertificateAuthority {
 
   private static final int SERIAL_BITS = 128;
+  private static final int MAX_RSA_BITS = 8192;
 
   private final CaConfig config;
   private final Clock clock;
@@ -78,7 +80,7 @@ public final class CertificateAuthority {
   private final List<X509Certificate> caChain;
   private final TrustBundle trustBundle;
   private final X500Name issuer;
-  private final JcaX509ExtensionUtils extensionUtils;
+  private final AuthorityKeyIdentifier authorityKeyIdentifier;
 
   CertificateAuthority(CaConfig config, Clock clock, SecureRandom random, PrivateKey signingKey,
       List<X509Certificate> caChain, TrustBundle trustBundle) {
@@ -94,7 +96,12 @@ public final class CertificateAuthority {
           + " (expected: " + config.trustDomain() + ")");
     }
     this.issuer = X500Name.getInstance(signingCertificate.getSubjectX500Principal().getEncoded());
-    this.extensionUtils = extensionUtils();
+    try {
+      // The same for every certificate this CA signs: computed once.
+      this.authorityKeyIdentifier = extensionUtils().createAuthorityKeyIdentifier(signingCertificate);
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("signing certificate cannot be encoded: " + e.getMessage(), e);
+    }
   }
 
   /** A CA with a new self-signed root, kept in memory only. */
@@ -259,6 +266,11 @@ public final class CertificateAuthority {
           throw new CsrRejectedException(Reason.WEAK_KEY,
               "RSA key of " + bits + " bits is too weak (expected: RSA of at least 2048 bits, or EC P-256/P-384)");
         }
+        if (bits > MAX_RSA_BITS) {
+          // Verifying a signature with a huge modulus costs the CA time a requester chooses.
+          throw new CsrRejectedException(Reason.WEAK_KEY,
+              "RSA key of " + bits + " bits is too large (expected: at most " + MAX_RSA_BITS + " bits)");
+        }
         return true;
       }
       if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
@@ -377,14 +389,14 @@ public final class CertificateAuthority {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
           new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(Extension.authorityKeyIdentifier, false,
-          extensionUtils.createAuthorityKeyIdentifier(signingCertificate));
+      builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+      // A new instance per certificate: its SHA-1 digest is not safe to share between threads.
       builder.addExtension(Extension.subjectKeyIdentifier, false,
-          extensionUtils.createSubjectKeyIdentifier(keyInfo));
+          extensionUtils().createSubjectKeyIdentifier(keyInfo));
       // The subject is empty, so RFC 5280 (4.2.1.6) wants the SAN critical; Istio does the same.
       builder.addExtension(Extension.subjectAlternativeName, true,
           new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, id.toString())));
-    } catch (CertIOException | CertificateException e) {
+    } catch (CertIOException e) {
       throw new IllegalStateException("cannot build the certificate of " + id + ": " + e.getMessage(), e);
     }
     return sign(builder, signingKey);

@@ -2,6 +2,7 @@ package dev.meshlet.tls.identity;
 
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SPIFFE ID, {@code spiffe://<trust-domain><path>}, checked against the SPIFFE spec's rules:
@@ -46,7 +47,7 @@ public record SpiffeId(TrustDomain trustDomain, String path) {
     }
     if (!value.regionMatches(true, 0, SCHEME_PREFIX, 0, SCHEME_PREFIX.length())) {
       int colon = value.indexOf(':');
-      String scheme = colon > 0 ? value.substring(0, colon) : null;
+      @Nullable String scheme = colon > 0 ? value.substring(0, colon) : null;
       throw invalid(value, scheme == null
           ? "has no scheme (expected: spiffe://<trust-domain>/<path>)"
           : "has scheme \"" + scheme + "\" (expected: spiffe)");
@@ -110,7 +111,7 @@ public record SpiffeId(TrustDomain trustDomain, String path) {
   }
 
   /** Returns what is wrong with {@code path}, or null when it is a valid SPIFFE path. */
-  private static String pathProblem(String path) {
+  private static @Nullable String pathProblem(String path) {
     if (path.isEmpty()) {
       return null;
     }

@@ -1,6 +1,7 @@
 package dev.meshlet.tls.identity;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SPIFFE trust domain: the name of the root of trust that issues identities, such as
@@ -39,7 +40,7 @@ public record TrustDomain(String name) {
   }
 
   /** Returns why {@code name} is not a valid trust domain, or null when it is. */
-  static String problemWith(String name) {
+  static @Nullable String problemWith(String name) {
     if (name.isEmpty()) {
       return "is empty (expected: a name such as cluster.local)";
     }

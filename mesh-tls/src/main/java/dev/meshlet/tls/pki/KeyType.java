@@ -11,6 +11,7 @@ import java.security.interfaces.RSAKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key types Meshlet makes and accepts: ECDSA on P-256 (the default, as Istio's) or P-384,
@@ -27,11 +28,11 @@ public enum KeyType {
   public static final KeyType DEFAULT = EC_P256;
 
   private final String algorithm;
-  private final String curve;
+  private final @Nullable String curve;
   private final int bits;
   private final String signatureAlgorithm;
 
-  KeyType(String algorithm, String curve, int bits, String signatureAlgorithm) {
+  KeyType(String algorithm, @Nullable String curve, int bits, String signatureAlgorithm) {
     this.algorithm = algorithm;
     this.curve = curve;
     this.bits = bits;

@@ -17,6 +17,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes PEM: certificates, PKCS#8 and PKCS#1/SEC1 private keys, PKCS#10 requests.
@@ -133,7 +134,7 @@ public final class Pem {
     }
   }
 
-  private static Object next(PEMParser parser, String source) throws IOException {
+  private static @Nullable Object next(PEMParser parser, String source) throws IOException {
     try {
       return parser.readObject();
     } catch (RuntimeException e) {
@@ -142,7 +143,7 @@ public final class Pem {
     }
   }
 
-  private static String describe(Object o) {
+  private static String describe(@Nullable Object o) {
     if (o == null) {
       return "nothing";
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hostname verifier for mesh connections (OkHttp's {@code hostnameVerifier}). Mesh certificates
@@ -17,9 +18,10 @@ import javax.net.ssl.SSLSession;
  */
 public final class MeshHostnameVerifier implements HostnameVerifier {
 
-  private final Function<String, AllowedPeers> allowedServers;
+  private final Function<String, @Nullable AllowedPeers> allowedServers;
 
-  public MeshHostnameVerifier(Function<String, AllowedPeers> allowedServers) {
+  /** {@code allowedServers} answers null for a host that is not a mesh host: it is refused. */
+  public MeshHostnameVerifier(Function<String, @Nullable AllowedPeers> allowedServers) {
     this.allowedServers = Objects.requireNonNull(allowedServers, "allowedServers");
   }
 
@@ -29,7 +31,7 @@ public final class MeshHostnameVerifier implements HostnameVerifier {
   }
 
   @Override
-  public boolean verify(String host, SSLSession session) {
+  public boolean verify(String host, @Nullable SSLSession session) {
     Optional<SpiffeId> id = PeerIdentities.spiffeId(session);
     if (id.isEmpty()) {
       return false;

@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The verified peer of a TLS session, for authorization (source.principal) and telemetry. Only
@@ -18,11 +19,11 @@ public final class PeerIdentities {
   private PeerIdentities() {}
 
   /** The peer's SPIFFE ID, or empty when the peer sent no certificate or one without an ID. */
-  public static Optional<SpiffeId> spiffeId(SSLSession session) {
+  public static Optional<SpiffeId> spiffeId(@Nullable SSLSession session) {
     return peer(session).map(VerifiedPeer::spiffeId);
   }
 
-  public static Optional<VerifiedPeer> peer(SSLSession session) {
+  public static Optional<VerifiedPeer> peer(@Nullable SSLSession session) {
     if (session == null) {
       return Optional.empty();
     }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies a mesh peer's certificate chain the way Istio's proxies do, in place of hostname
@@ -23,7 +24,7 @@ public final class SpiffePeerVerifier {
 
   private SpiffePeerVerifier() {}
 
-  public static VerifiedPeer verify(X509Certificate[] chain, PeerRole role, TrustBundle bundle,
+  public static VerifiedPeer verify(X509Certificate @Nullable [] chain, PeerRole role, TrustBundle bundle,
       AllowedPeers allowed, Instant now) throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("mesh peer (" + role + ") sent no certificate"

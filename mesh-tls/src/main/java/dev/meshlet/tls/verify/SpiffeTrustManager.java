@@ -12,6 +12,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A trust manager for mesh traffic: it verifies peers with {@link SpiffePeerVerifier} against
@@ -19,17 +20,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * without a new SSLContext), at the injected clock's time.
  *
  * <p>Clients are checked against {@code allowedClients}; servers against what
- * {@code allowedServers} returns for the host the client dialed (empty string when unknown).
+ * {@code allowedServers} returns for the host the client dialed (empty string when unknown;
+ * null from the function refuses the host).
  */
 public final class SpiffeTrustManager extends X509ExtendedTrustManager {
 
   private final Supplier<TrustBundle> bundle;
   private final Clock clock;
   private final AllowedPeers allowedClients;
-  private final Function<String, AllowedPeers> allowedServers;
+  private final Function<String, @Nullable AllowedPeers> allowedServers;
 
   public SpiffeTrustManager(Supplier<TrustBundle> bundle, Clock clock, AllowedPeers allowedClients,
-      Function<String, AllowedPeers> allowedServers) {
+      Function<String, @Nullable AllowedPeers> allowedServers) {
     this.bundle = Objects.requireNonNull(bundle, "bundle");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.allowedClients = Objects.requireNonNull(allowedClients, "allowedClients");
@@ -47,13 +49,13 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+  public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
       throws CertificateException {
     checkClientTrusted(chain, authType);
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+  public void checkClientTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
       throws CertificateException {
     checkClientTrusted(chain, authType);
   }
@@ -64,7 +66,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+  public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable Socket socket)
       throws CertificateException {
     String host = "";
     if (socket instanceof SSLSocket ssl) {
@@ -74,7 +76,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+  public void checkServerTrusted(X509Certificate[] chain, String authType, @Nullable SSLEngine engine)
       throws CertificateException {
     checkServer(chain, engine == null ? "" : peerHost(engine.getHandshakeSession()));
   }
@@ -92,7 +94,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     SpiffePeerVerifier.verify(chain, PeerRole.SERVER, bundle.get(), allowed, clock.instant());
   }
 
-  private static String peerHost(SSLSession session) {
+  private static String peerHost(@Nullable SSLSession session) {
     String host = session == null ? null : session.getPeerHost();
     return host == null ? "" : host;
   }

@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A key manager that serves whatever credentials the current {@link KeyState} holds. Each
@@ -17,9 +18,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
 final class RotatingKeyManager extends X509ExtendedKeyManager {
 
   /** The current and previous credentials, swapped as one immutable value. */
-  record KeyState(CertificateSnapshot current, CertificateSnapshot previous) {
+  record KeyState(CertificateSnapshot current, @Nullable CertificateSnapshot previous) {
 
-    CertificateSnapshot find(String alias) {
+    @Nullable CertificateSnapshot find(@Nullable String alias) {
       if (alias == null) {
         return null;
       }
@@ -37,49 +38,53 @@ final class RotatingKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
+  public String @Nullable [] getClientAliases(@Nullable String keyType, Principal @Nullable [] issuers) {
     String alias = aliasFor(keyType);
     return alias == null ? null : new String[] {alias};
   }
 
   @Override
-  public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+  public @Nullable String chooseClientAlias(String @Nullable [] keyTypes, Principal @Nullable [] issuers,
+      @Nullable Socket socket) {
     return chooseClient(keyTypes);
   }
 
   @Override
-  public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineClientAlias(String @Nullable [] keyTypes, Principal @Nullable [] issuers,
+      @Nullable SSLEngine engine) {
     return chooseClient(keyTypes);
   }
 
   @Override
-  public String[] getServerAliases(String keyType, Principal[] issuers) {
+  public String @Nullable [] getServerAliases(@Nullable String keyType, Principal @Nullable [] issuers) {
     return getClientAliases(keyType, issuers);
   }
 
   @Override
-  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+  public @Nullable String chooseServerAlias(@Nullable String keyType, Principal @Nullable [] issuers,
+      @Nullable Socket socket) {
     return aliasFor(keyType);
   }
 
   @Override
-  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineServerAlias(@Nullable String keyType, Principal @Nullable [] issuers,
+      @Nullable SSLEngine engine) {
     return aliasFor(keyType);
   }
 
   @Override
-  public X509Certificate[] getCertificateChain(String alias) {
+  public X509Certificate @Nullable [] getCertificateChain(@Nullable String alias) {
     CertificateSnapshot snapshot = state.get().find(alias);
     return snapshot == null ? null : snapshot.chain().toArray(new X509Certificate[0]);
   }
 
   @Override
-  public PrivateKey getPrivateKey(String alias) {
+  public @Nullable PrivateKey getPrivateKey(@Nullable String alias) {
     CertificateSnapshot snapshot = state.get().find(alias);
     return snapshot == null ? null : snapshot.privateKey();
   }
 
-  private String chooseClient(String[] keyTypes) {
+  private @Nullable String chooseClient(String @Nullable [] keyTypes) {
     if (keyTypes == null) {
       return null;
     }
@@ -96,7 +101,7 @@ final class RotatingKeyManager extends X509ExtendedKeyManager {
    * The current alias when its key fits {@code keyType}: the JDK asks for "EC" or "RSA" (TLS 1.3
    * and 1.2), or "EC_EC"/"EC_RSA" style key-and-signer pairs in old TLS 1.2 client requests.
    */
-  private String aliasFor(String keyType) {
+  private @Nullable String aliasFor(@Nullable String keyType) {
     CertificateSnapshot current = state.get().current();
     String algorithm = current.privateKey().getAlgorithm();
     if (keyType == null) {

@@ -16,6 +16,7 @@ import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Enumeration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,10 +26,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a workload's certificate fresh: makes a key pair in the process, sends a CSR to the
@@ -67,9 +71,10 @@ public final class WorkloadCertificateManager implements AutoCloseable {
   private final SSLContext sslContext;
   private final SSLSocketFactory socketFactory;
 
+  // Null only until start() has the first certificate; never null once the manager is returned.
   private volatile KeyState state;
-  private volatile Throwable lastError;
-  private ScheduledFuture<?> next; // guarded by this
+  private volatile @Nullable Throwable lastError;
+  private @Nullable ScheduledFuture<?> next; // guarded by this
   private int failures; // guarded by this
   private long generation; // guarded by this
   private boolean closed; // guarded by this
@@ -198,8 +203,28 @@ public final class WorkloadCertificateManager implements AutoCloseable {
         signed.chain(), signed.trustBundle(), issuedAt, rotateAt);
     KeyState previous = state;
     state = new KeyState(snapshot, previous == null ? null : previous.current());
+    forgetSessions(Duration.between(issuedAt, notAfter));
     LOG.log(System.Logger.Level.DEBUG, () -> "rotated: " + snapshot);
     return snapshot;
+  }
+
+  /**
+   * Makes the next connections do a full handshake with the new certificate instead of resuming
+   * a session made with the old one, and keeps cached sessions no longer than a certificate lives.
+   * Connections already open are untouched.
+   */
+  private void forgetSessions(Duration lifetime) {
+    int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, lifetime.toSeconds()));
+    for (SSLSessionContext context
+        : new SSLSessionContext[] {sslContext.getClientSessionContext(), sslContext.getServerSessionContext()}) {
+      context.setSessionTimeout(timeout);
+      for (Enumeration<byte[]> ids = context.getIds(); ids.hasMoreElements(); ) {
+        SSLSession session = context.getSession(ids.nextElement());
+        if (session != null) {
+          session.invalidate();
+        }
+      }
+    }
   }
 
   /** Refuses what a broken or hostile signer could answer, before it replaces a good certificate. */
@@ -274,7 +299,7 @@ public final class WorkloadCertificateManager implements AutoCloseable {
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private Duration maxRetryBackoff = DEFAULT_MAX_RETRY_BACKOFF;
     private AllowedPeers allowedClients = AllowedPeers.any();
-    private Function<String, AllowedPeers> allowedServers = host -> AllowedPeers.any();
+    private Function<String, @Nullable AllowedPeers> allowedServers = host -> AllowedPeers.any();
 
     private Builder(SpiffeId identity, CertificateSigner signer) {
       this.identity = Objects.requireNonNull(identity, "identity");
@@ -333,8 +358,11 @@ public final class WorkloadCertificateManager implements AutoCloseable {
       return this;
     }
 
-    /** Which identities a server dialed by host name may have (default: any of the trust domain). */
-    public Builder allowedServers(Function<String, AllowedPeers> allowedServers) {
+    /**
+     * Which identities a server dialed by host name may have (default: any of the trust domain);
+     * null for a host refuses it.
+     */
+    public Builder allowedServers(Function<String, @Nullable AllowedPeers> allowedServers) {
       this.allowedServers = Objects.requireNonNull(allowedServers, "allowedServers");
       return this;
     }

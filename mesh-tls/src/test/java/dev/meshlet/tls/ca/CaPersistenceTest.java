@@ -61,6 +61,18 @@ class CaPersistenceTest {
   }
 
   @Test
+  void refusesToStartWithAnExpiredRoot() throws Exception {
+    Path dir = temp.resolve("ca");
+    CertificateAuthority.loadOrCreate(dir, CaConfig.ofDefaults().withRootTtl(java.time.Duration.ofDays(30)), clock,
+        RANDOM);
+    clock.advance(java.time.Duration.ofDays(31));
+
+    assertThatThrownBy(() -> CertificateAuthority.loadOrCreate(dir, CaConfig.ofDefaults(), clock, RANDOM))
+        .hasMessageContaining("ca-cert.pem: certificate subject \"CN=Meshlet root CA,O=cluster.local\"")
+        .hasMessageContaining("expired at 2026-03-31T10:00:00Z (now 2026-04-01T10:00:00Z)");
+  }
+
+  @Test
   void refusesAPartialCaRatherThanReplacingIt() throws Exception {
     Path dir = temp.resolve("ca");
     CertificateAuthority.loadOrCreate(dir, CaConfig.ofDefaults(), clock, RANDOM);

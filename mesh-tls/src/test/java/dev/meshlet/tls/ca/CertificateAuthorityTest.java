@@ -17,7 +17,6 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -123,6 +122,46 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void signsFromManyThreadsAtOnceWithCorrectKeyIdentifiers() throws Exception {
+    int threads = 4;
+    int perThread = 25;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<List<X509Certificate>>> futures = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(pool.submit(() -> {
+          List<X509Certificate> certs = new java.util.ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            certs.add(ca.sign(CertificateRequests.create(KeyType.EC_P256.generate(RANDOM), REVIEWS), REVIEWS)
+                .certificate());
+          }
+          return certs;
+        }));
+      }
+      org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils utils = new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils();
+      for (var future : futures) {
+        for (X509Certificate cert : future.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          byte[] expected = utils.createSubjectKeyIdentifier(cert.getPublicKey()).getKeyIdentifier();
+          byte[] actual = org.bouncycastle.asn1.x509.SubjectKeyIdentifier.getInstance(
+              org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                  cert.getExtensionValue(Extension.subjectKeyIdentifier.getId())).getOctets()).getKeyIdentifier();
+          assertThat(actual).as("SKI of certificate %s", cert.getSerialNumber()).isEqualTo(expected);
+          cert.verify(ca.rootCertificate().getPublicKey());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void acceptsP384Keys() throws Exception {
+    X509Certificate cert = issue(KeyType.EC_P384);
+
+    assertThat(KeyType.of(cert.getPublicKey())).isEqualTo(KeyType.EC_P384);
+  }
+
+  @Test
   void theRootIsACaOfTheTrustDomainWithEcdsaP256ByDefault() throws Exception {
     X509Certificate root = ca.rootCertificate();
 
@@ -217,6 +256,19 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void refusesHugeRsaKeysBeforeVerifyingAnything() throws Exception {
+    BigInteger modulus = BigInteger.ONE.shiftLeft(9000).add(BigInteger.valueOf(3));
+    var keyInfo = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
+        new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+            org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption, org.bouncycastle.asn1.DERNull.INSTANCE),
+        new org.bouncycastle.asn1.pkcs.RSAPublicKey(modulus, BigInteger.valueOf(65537)));
+
+    assertThatThrownBy(() -> ca.sign(CsrFixtures.withKeyAndJunkSignature(keyInfo), REVIEWS))
+        .isInstanceOf(CsrRejectedException.class)
+        .hasMessage("CSR refused (WEAK_KEY): RSA key of 9001 bits is too large (expected: at most 8192 bits)");
+  }
+
+  @Test
   void refusesGarbage() {
     byte[] random = new byte[200];
     RANDOM.nextBytes(random);
@@ -245,7 +297,4 @@ class CertificateAuthorityTest {
     return ca.sign(CertificateRequests.create(type.generate(RANDOM), REVIEWS), REVIEWS).certificate();
   }
 
-  static Instant now() {
-    return Instant.now();
-  }
 }

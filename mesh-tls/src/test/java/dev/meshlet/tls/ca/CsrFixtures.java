@@ -53,6 +53,25 @@ final class CsrFixtures {
     }
   }
 
+  /**
+   * A request carrying {@code keyInfo}, with a signature of random bytes: enough to show that the
+   * CA judges the key before it spends time verifying anything.
+   */
+  static byte[] withKeyAndJunkSignature(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo keyInfo) {
+    try {
+      var info = new org.bouncycastle.asn1.pkcs.CertificationRequestInfo(new X500Name(new RDN[0]), keyInfo,
+          new org.bouncycastle.asn1.DERSet());
+      byte[] junk = new byte[64];
+      new java.security.SecureRandom().nextBytes(junk);
+      return new CertificationRequest(info,
+          new org.bouncycastle.asn1.x509.AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption,
+              org.bouncycastle.asn1.DERNull.INSTANCE),
+          new org.bouncycastle.asn1.DERBitString(junk)).getEncoded();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** The same request body, signed by another key: what a requester without the key could send. */
   static byte[] withForeignSignature(byte[] der, KeyPair other) {
     try {
