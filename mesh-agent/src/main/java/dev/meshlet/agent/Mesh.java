@@ -16,7 +16,9 @@ import dev.meshlet.core.config.source.ConfigLayer;
 import dev.meshlet.core.config.source.ConfigListener;
 import dev.meshlet.core.config.source.DirectoryConfigSource;
 import dev.meshlet.core.registry.WorkloadInstance;
+import dev.meshlet.core.telemetry.ServiceLabels;
 import dev.meshlet.core.telemetry.Telemetry;
+import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.telemetry.TelemetryConfig;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
@@ -96,6 +98,8 @@ public final class Mesh implements AutoCloseable {
   private final Telemetry telemetry;
   private final @Nullable MeterRegistry ownedRegistry;
   private final ObjectMapper mapper;
+  private final Clock clock;
+  private final WorkloadLabels selfLabels;
   private final List<AutoCloseable> closeables = new ArrayList<>(); // in reverse order of closing
   private final Map<String, ClientDeclaration> declarations = new LinkedHashMap<>(); // guarded by this
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,11 +109,14 @@ public final class Mesh implements AutoCloseable {
   private @Nullable OkHttpClient httpClient;
   private @Nullable DirectoryConfigSource directory;
   private @Nullable WorkloadCertificateManager certificates;
+  private volatile @Nullable InboundContext inbound;
 
   private Mesh(Builder b) {
     this.identity = b.identity;
     this.self = new WorkloadInstance(identity.name(), identity.namespace(), b.address, identity.ports(),
         identity.labels(), identity.serviceAccount(), b.locality);
+    this.clock = b.clock;
+    this.selfLabels = WorkloadLabels.of(self, null).withPrincipal(identity.spiffeId().toString());
     this.mapper = b.mapper != null ? b.mapper
         : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     MeterRegistry registry = b.meterRegistry;
@@ -169,7 +176,7 @@ public final class Mesh implements AutoCloseable {
         .config(composer::snapshot)
         .endpoints(composer::endpoints)
         .clock(b.clock)
-        .listener(new ClientTelemetry(telemetry, WorkloadLabels.of(self, null).withPrincipal(identity.spiffeId().toString())))
+        .listener(new ClientTelemetry(telemetry, selfLabels))
         .locality(b.locality);
     b.routing.accept(rb);
     routing = rb.build();
@@ -308,6 +315,30 @@ public final class Mesh implements AutoCloseable {
       }
     }
     return target;
+  }
+
+  /**
+   * What the server adapters need from this mesh: the config in force, the identity and labels,
+   * the certificate, the clock, and telemetry (a server span whose context the request's outbound
+   * calls carry on, and Istio's {@code reporter="destination"} metrics).
+   *
+   * <pre>{@code
+   * MeshJdkServer server = MeshJdkServer.builder(mesh.inboundContext()).port(9080)
+   *     .handler("/", exchange -> ...).start();
+   * }</pre>
+   */
+  public InboundContext inboundContext() {
+    InboundContext context = inbound;
+    if (context == null) {
+      synchronized (this) {
+        if (inbound == null) {
+          inbound = InboundContext.of(composer::snapshot, identity.workloadIdentity(), identity.labels(), certificates,
+              new ServerTelemetry(telemetry, selfLabels, ServiceLabels.ofHost(self.host()), clock), clock);
+        }
+        context = inbound;
+      }
+    }
+    return context;
   }
 
   /** Whether config from every source and, with mTLS, the certificate are in place. */

@@ -1,6 +1,5 @@
 package dev.meshlet.agent;
 
-import dev.meshlet.agent.context.RequestContext;
 import dev.meshlet.agent.context.RequestScope;
 import dev.meshlet.core.telemetry.tracing.ClientRequestInfo;
 import dev.meshlet.core.telemetry.tracing.ClientSpan;
@@ -13,7 +12,6 @@ import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import okhttp3.Call;
 import okhttp3.EventListener;
 import okhttp3.Interceptor;
@@ -28,16 +26,12 @@ import org.jspecify.annotations.Nullable;
  * routing turns into the call's timeout.
  */
 final class OutboundInterceptor implements Interceptor {
-  private static final Set<String> TRACE_HEADERS = Set.of(
-      "traceparent", "tracestate", "baggage", "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid",
-      "x-b3-sampled", "x-b3-flags");
-
   private final Mesh mesh;
   private final Readiness readiness;
   private final Duration startupWait;
   private final Clock clock;
   private final HttpTracing tracing;
-  private final Map<Call, RequestContext> captured = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+  private final Map<Call, RequestScope> captured = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   OutboundInterceptor(Mesh mesh, Readiness readiness, Duration startupWait, Clock clock, HttpTracing tracing) {
     this.mesh = mesh;
@@ -54,10 +48,7 @@ final class OutboundInterceptor implements Interceptor {
    */
   EventListener.Factory capturing(EventListener.Factory delegate) {
     return call -> {
-      RequestContext ctx = RequestScope.current();
-      if (ctx != null) {
-        captured.put(call, ctx);
-      }
+      RequestScope.current().ifPresent(scope -> captured.put(call, scope));
       return delegate.create(call);
     };
   }
@@ -67,20 +58,20 @@ final class OutboundInterceptor implements Interceptor {
     awaitReady(chain.request());
     Request request = chain.request();
     Call call = chain.call();
-    RequestContext ctx = captured.isEmpty() ? null : captured.remove(call);
+    RequestScope ctx = captured.isEmpty() ? null : captured.remove(call);
     if (ctx == null) {
-      ctx = RequestScope.current();
+      ctx = RequestScope.current().orElse(null);
     }
     Request.Builder b = request.newBuilder();
     boolean appTraced = request.header("traceparent") != null || request.header("b3") != null
         || request.header("x-b3-traceid") != null;
     if (ctx != null) {
       for (Map.Entry<String, String> h : ctx.headers().entrySet()) {
-        if (request.header(h.getKey()) == null && (ctx.trace() == null || !TRACE_HEADERS.contains(h.getKey()))) {
+        if (request.header(h.getKey()) == null) {
           b.header(h.getKey(), h.getValue());
         }
       }
-      Duration left = ctx.remaining(clock);
+      Duration left = ctx.remaining(clock).orElse(null);
       if (left != null) {
         long ms = left.toMillis();
         if (ms <= 0) {
@@ -95,11 +86,19 @@ final class OutboundInterceptor implements Interceptor {
     if (appTraced) {
       return chain.proceed(b.build());
     }
-    io.opentelemetry.context.Context parent = ctx != null && ctx.trace() != null
-        ? ctx.trace() : io.opentelemetry.context.Context.current();
+    // The served request's trace headers (its server span's, when telemetry made one) are the parent.
+    io.opentelemetry.context.Context parent = ctx != null && !ctx.headers().isEmpty()
+        ? tracing.propagation().extract(io.opentelemetry.context.Context.current(), ctx.headers())
+        : io.opentelemetry.context.Context.current();
     ClientSpan span = tracing.startClient(parent,
         new ClientRequestInfo(request.method(), request.url().toString(), request.url().host(), request.url().port(), 0));
     if (span.span().getSpanContext().isValid()) {
+      // The client span replaces the served request's trace headers, whatever formats it arrived in.
+      for (String name : RequestScope.PROPAGATED_HEADERS) {
+        if (!name.equals("x-request-id")) {
+          b.removeHeader(name);
+        }
+      }
       span.inject(b::header);
     }
     Response response;

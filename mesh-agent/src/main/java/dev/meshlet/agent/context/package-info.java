@@ -1,7 +1,6 @@
 /**
- * The request being served on this thread: the headers its outbound calls carry on (trace
- * context, baggage, request id) and its deadline. Server adapters open a {@link
- * dev.meshlet.agent.context.RequestScope}; the mesh's clients read it.
+ * What a request being served carries on to the calls it makes: its trace context headers and
+ * its deadline, held for the thread that runs the application's handler.
  */
 @NullMarked
 package dev.meshlet.agent.context;
