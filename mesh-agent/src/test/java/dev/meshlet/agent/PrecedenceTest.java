@@ -31,7 +31,7 @@ class PrecedenceTest {
   }
 
   @Test
-  void aYamlFileHotReloadedInOverridesTheAnnotationForTheSameHost() throws Exception {
+  void aYamlFileHotReloadedInOverridesTheAnnotationForTheSameHostUntilItIsRemoved() throws Exception {
     try (Upstream reviews = new Upstream();
         Mesh mesh = Mesh.builder(ProductPage.class).configDirectory(dir)
             .endpoint("reviews", "127.0.0.1", reviews.port()).build()) {
@@ -72,6 +72,18 @@ class PrecedenceTest {
         assertThat(o.by().name()).isEqualTo("reviews");
         assertThat(o.reason()).contains("wins over annotations");
       });
+
+      long withFile = mesh.config().version();
+      Files.delete(dir.resolve("reviews.yaml"));
+      deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (mesh.config().version() == withFile && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThatThrownBy(() -> http.newCall(get).execute().close())
+          .as("with the file gone, the annotation is in force again")
+          .isInstanceOfSatisfying(MeshCallException.class, e -> assertThat(e.getMessage()).contains("UT"));
+      assertThat(mesh.effectiveConfig().resources()).singleElement()
+          .satisfies(r -> assertThat(r.layer()).isEqualTo(ConfigLayer.ANNOTATION));
     }
   }
 }
