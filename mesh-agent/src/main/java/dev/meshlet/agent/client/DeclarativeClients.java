@@ -81,7 +81,12 @@ public final class DeclarativeClients {
         };
       }
       if (method.isDefault()) {
-        return InvocationHandler.invokeDefault(proxy, method, args);
+        // invokeDefault needs the interface to be accessible from here; a package-private one
+        // (common for clients declared next to their use) is reached through a private lookup.
+        java.lang.invoke.MethodHandles.Lookup lookup =
+            java.lang.invoke.MethodHandles.privateLookupIn(method.getDeclaringClass(), java.lang.invoke.MethodHandles.lookup());
+        return lookup.unreflectSpecial(method, method.getDeclaringClass()).bindTo(proxy)
+            .invokeWithArguments(args == null ? new Object[0] : args);
       }
       return Objects.requireNonNull(calls.get(method)).invoke(client, mapper, args == null ? new Object[0] : args);
     };
