@@ -131,6 +131,7 @@ final class Attempts {
         cancellations.finished(outer);
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
+          listen(endpoint, 0, e, started);
           throw failure(ResponseFlag.DC, "the call was cancelled", e);
         }
         boolean timedOut = e instanceof InterruptedIOException;
