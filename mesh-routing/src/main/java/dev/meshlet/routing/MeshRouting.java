@@ -49,7 +49,7 @@ public final class MeshRouting implements Closeable {
   private MeshRouting(Builder b) {
     this.mirrors = new MirrorExecutor(b.mirrorThreads, b.mirrorQueue);
     this.context = new MeshContext(b.config, b.endpoints, b.caller, b.clock, b.random, b.listener, mirrors,
-        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality);
+        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality, b.sourceAddress);
   }
 
   public static Builder builder(CallerIdentity caller) {
@@ -97,6 +97,7 @@ public final class MeshRouting implements Closeable {
     private int mirrorQueue = 64;
     private Duration mirrorTimeout = Duration.ofSeconds(10);
     private @Nullable String locality;
+    private @Nullable String sourceAddress;
 
     private Builder(CallerIdentity caller) {
       this.caller = Objects.requireNonNull(caller, "caller");
@@ -159,6 +160,12 @@ public final class MeshRouting implements Closeable {
     /** The caller's {@code region/zone/subzone}, for locality-aware load balancing; unknown by default. */
     public Builder locality(@Nullable String locality) {
       this.locality = locality;
+      return this;
+    }
+
+    /** The caller's own IP address, the key of {@code consistentHash.useSourceIp}; unknown by default. */
+    public Builder sourceAddress(@Nullable String sourceAddress) {
+      this.sourceAddress = sourceAddress;
       return this;
     }
 

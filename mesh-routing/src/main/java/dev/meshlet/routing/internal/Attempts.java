@@ -189,10 +189,10 @@ final class Attempts {
     }
     Pick pick = null;
     if (policy.ignorePreviousHosts() && !tried.isEmpty()) {
-      pick = balancer.pick(upstream, null, healthy.or(tried::contains));
+      pick = balancer.pick(upstream, ctx.sourceAddress, healthy.or(tried::contains));
     }
     if (pick == null) {
-      pick = balancer.pick(upstream, null, healthy);
+      pick = balancer.pick(upstream, ctx.sourceAddress, healthy);
     }
     if (pick == null) {
       throw failure(ResponseFlag.UH, "all " + cluster.endpoints.size() + " endpoints of " + cluster.name()
