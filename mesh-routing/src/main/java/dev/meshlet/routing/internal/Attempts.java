@@ -206,7 +206,7 @@ final class Attempts {
 
   private Permit acquire(long maxWaitMillis) throws MeshCallException {
     try {
-      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)));
+      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)), clients.multiplexed());
     } catch (OverflowException e) {
       throw failure(ResponseFlag.UO, e.getMessage(), e);
     } catch (InterruptedIOException e) {
