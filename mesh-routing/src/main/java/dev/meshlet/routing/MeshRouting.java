@@ -4,6 +4,7 @@ import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.routing.endpoint.EndpointRegistry;
 import dev.meshlet.routing.internal.MeshContext;
 import dev.meshlet.routing.internal.MeshInterceptor;
+import dev.meshlet.routing.internal.Planner;
 import dev.meshlet.routing.mirror.MirrorExecutor;
 import dev.meshlet.routing.retry.RetryBudgetConfig;
 import java.io.Closeable;
@@ -18,6 +19,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +70,15 @@ public final class MeshRouting implements Closeable {
         .addInterceptor(mesh)
         .eventListenerFactory(mesh.eventListenerFactory(client.eventListenerFactory()))
         .build();
+  }
+
+  /**
+   * Where {@code request} would go under the config and endpoints in force, without sending it:
+   * the route, the destination and the endpoint, or why it would fail. Weighted and balanced
+   * choices draw as a call would.
+   */
+  public RoutePlan plan(Request request) {
+    return Planner.plan(context, request);
   }
 
   /** Mirror copies dropped so far because mirror capacity was full (or the body could not be copied). */
