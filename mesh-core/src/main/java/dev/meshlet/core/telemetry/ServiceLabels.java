@@ -24,11 +24,14 @@ public record ServiceLabels(String host, String name, String namespace) {
   }
 
   /**
-   * The labels of a mesh service from its fully qualified host: {@code
-   * reviews.default.svc.cluster.local} gives name {@code reviews} and namespace {@code default}.
+   * The labels of a service from its host: {@code reviews.default.svc.cluster.local} gives name
+   * {@code reviews} and namespace {@code default}. Any other host (a ServiceEntry's
+   * {@code api.example.com}) is its own name, as Istio names it, with the namespace unknown: use
+   * the constructor to give the ServiceEntry's namespace.
    */
   public static ServiceLabels ofHost(String fqdn) {
-    return new ServiceLabels(fqdn, Hosts.shortName(fqdn), Hosts.namespaceOf(fqdn));
+    String namespace = Hosts.namespaceOf(fqdn);
+    return new ServiceLabels(fqdn, namespace == null ? fqdn : Hosts.shortName(fqdn), namespace);
   }
 
   /**

@@ -34,6 +34,7 @@ public final class MeshContext {
   final Set<String> nonIdempotentMethods;
   final RetryBudgetConfig budgetConfig;
   final @Nullable String locality;
+  final @Nullable String sourceAddress;
   private final ConcurrentHashMap<String, RetryBudget> budgets = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DestinationState> destinations = new ConcurrentHashMap<>();
   private final Object compileLock = new Object();
@@ -42,7 +43,8 @@ public final class MeshContext {
 
   public MeshContext(Supplier<ConfigSnapshot> config, Supplier<EndpointRegistry> endpoints, CallerIdentity caller,
       Clock clock, RandomGenerator random, MeshCallListener listener, MirrorExecutor mirrors, Duration mirrorTimeout,
-      Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig, @Nullable String locality) {
+      Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig, @Nullable String locality,
+      @Nullable String sourceAddress) {
     this.config = config;
     this.endpoints = endpoints;
     this.caller = caller;
@@ -54,7 +56,18 @@ public final class MeshContext {
     this.nonIdempotentMethods = Set.copyOf(nonIdempotentMethods);
     this.budgetConfig = budgetConfig;
     this.locality = locality;
-    this.compiled = new CompiledMesh(config.get(), endpoints.get(), this);
+    this.sourceAddress = sourceAddress;
+    ConfigSnapshot first = config.get();
+    CompiledMesh initial;
+    try {
+      initial = new CompiledMesh(first, endpoints.get(), this);
+    } catch (RuntimeException e) {
+      // Refused as any later snapshot would be: start from nothing rather than not at all.
+      LOG.log(System.Logger.Level.WARNING, "config snapshot " + first.version() + " refused: " + e, e);
+      refused = first;
+      initial = new CompiledMesh(ConfigSnapshot.empty(), endpoints.get(), this);
+    }
+    this.compiled = initial;
   }
 
   /**
@@ -65,18 +78,26 @@ public final class MeshContext {
     ConfigSnapshot c = config.get();
     EndpointRegistry r = endpoints.get();
     CompiledMesh m = compiled;
-    if (m.config == c && m.registry == r || c == refused) {
+    if (c == refused) {
+      c = m.config; // a refused snapshot is skipped; a new registry still applies
+    }
+    if (m.config == c && m.registry == r) {
       return m;
     }
     synchronized (compileLock) {
       m = compiled;
+      if (c == refused) {
+        c = m.config;
+      }
       if (m.config != c || m.registry != r) {
         try {
           m = new CompiledMesh(c, r, this);
           compiled = m;
         } catch (RuntimeException e) {
           // A snapshot that cannot compile is refused whole; the last good one stays in force.
-          refused = c;
+          if (c != m.config) {
+            refused = c;
+          }
           LOG.log(System.Logger.Level.WARNING, "config snapshot " + c.version() + " refused: " + e, e);
         }
       }

@@ -45,17 +45,7 @@ public final class TracePropagation {
       };
 
   private static final TextMapGetter<Function<String, @Nullable String>> GETTER =
-      new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Function<String, @Nullable String> carrier) {
-          return List.of();
-        }
-
-        @Override
-        public @Nullable String get(@Nullable Function<String, @Nullable String> carrier, String key) {
-          return carrier == null ? null : carrier.apply(key);
-        }
-      };
+      (carrier, key) -> carrier == null ? null : carrier.apply(key);
 
   private final Set<PropagationFormat> injectFormats;
   private final TextMapPropagator injector;

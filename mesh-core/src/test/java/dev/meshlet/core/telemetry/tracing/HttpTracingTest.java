@@ -103,8 +103,11 @@ class HttpTracingTest {
     attempt.inject(wire::put);
 
     ServerSpan server = tracing.startServer(TracePropagation.ignoringCase(wire), reviewAt("/reviews/{id}"));
-    try (Scope ignored = server.makeCurrent()) {
+    Scope scope = server.makeCurrent();
+    try {
       assertThat(Span.current().getSpanContext()).isEqualTo(server.span().getSpanContext());
+    } finally {
+      scope.close();
     }
     server.end(200);
     attempt.end(200);
