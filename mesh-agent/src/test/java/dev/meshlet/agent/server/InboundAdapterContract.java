@@ -148,9 +148,12 @@ public abstract class InboundAdapterContract {
 
     assertThat(get(mesh.plain, "http://127.0.0.1:" + server.port() + "/")).contains("security=none");
     assertThat(get(mesh.mesh, "https://127.0.0.1:" + server.port() + "/")).contains("security=mutual_tls");
-    assertThat(mesh.telemetry.ended).extracting(e -> e.call().security()).containsExactly(
-        ConnectionSecurity.NONE, ConnectionSecurity.MUTUAL_TLS);
-    assertThat(mesh.telemetry.ended).extracting(MeshFixture.RecordingTelemetry.Ended::status).containsExactly(200, 200);
+    MeshFixture.eventually(() -> {
+      assertThat(mesh.telemetry.ended).extracting(e -> e.call().security()).containsExactly(
+          ConnectionSecurity.NONE, ConnectionSecurity.MUTUAL_TLS);
+      assertThat(mesh.telemetry.ended).extracting(MeshFixture.RecordingTelemetry.Ended::status)
+          .containsExactly(200, 200);
+    });
   }
 
   @Test
@@ -174,8 +177,8 @@ public abstract class InboundAdapterContract {
 
     assertThat(mesh.handled).hasValue(1);
     assertThat(server.chains().deniedRequests()).isEqualTo(2);
-    assertThat(mesh.telemetry.ended).extracting(MeshFixture.RecordingTelemetry.Ended::responseFlags)
-        .containsExactly("RBAC", "RBAC", "");
+    MeshFixture.eventually(() -> assertThat(mesh.telemetry.ended)
+        .extracting(MeshFixture.RecordingTelemetry.Ended::responseFlags).containsExactly("RBAC", "RBAC", ""));
   }
 
   @Test

@@ -113,6 +113,30 @@ public final class MeshFixture implements AutoCloseable {
         + "\n";
   }
 
+  /**
+   * Retries {@code assertion} until it passes or 5 s have gone by: telemetry ends a request after
+   * its response is sent, so the client can see the answer before the record exists.
+   */
+  public static void eventually(Runnable assertion) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      try {
+        assertion.run();
+        return;
+      } catch (AssertionError e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
   /** Runs curl with the exit code and "%{http_code} %{http_version}" appended to the output. */
   public Command.Result curl(String... args) {
     List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-w", "%{http_code} %{http_version}"));
