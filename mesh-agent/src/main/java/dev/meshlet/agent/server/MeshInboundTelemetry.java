@@ -9,10 +9,10 @@ import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.core.telemetry.tracing.ServerRequestInfo;
 import dev.meshlet.core.telemetry.tracing.ServerSpan;
 import dev.meshlet.tls.authz.SourceIdentity;
+import io.opentelemetry.api.trace.SpanContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -76,13 +76,19 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     return new Observation() {
       @Override
       public Map<String, String> propagation(Map<String, String> inbound) {
-        Set<String> fields = telemetry.tracing().propagation().fields();
+        SpanContext context = span.span().getSpanContext();
+        if (!context.isValid() || context.isRemote()) {
+          // No tracing SDK (OpenTelemetry.noop() hands back the caller's own context, remote) or
+          // no context at all: pass on what the caller sent, in every format it sent.
+          return inbound;
+        }
+        // The server span replaces the caller's in every format written; a format not written
+        // (B3 when only W3C is injected) is dropped rather than left pointing at the caller's span.
         Map<String, String> out = new HashMap<>();
-        inbound.forEach((name, value) -> {
-          if (!fields.contains(name)) {
-            out.put(name, value);
-          }
-        });
+        String requestId = inbound.get("x-request-id");
+        if (requestId != null) {
+          out.put("x-request-id", requestId);
+        }
         telemetry.tracing().propagation().inject(span.context(), out::put);
         return out;
       }

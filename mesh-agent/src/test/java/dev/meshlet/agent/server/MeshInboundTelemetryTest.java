@@ -9,6 +9,8 @@ import dev.meshlet.core.telemetry.Telemetry;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.meshlet.tls.authz.RequestHeaders;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -91,6 +93,21 @@ class MeshInboundTelemetryTest {
     assertThat(span.getParentSpanId()).isEqualTo(CALLER_SPAN);
     // What the handler's outbound calls carry: the same trace, the server span as parent.
     assertThat(propagated).isEqualTo("00-" + TRACE_ID + "-" + span.getSpanId() + "-01");
+  }
+
+  @Test
+  void withoutATracingSdkTheCallersTraceHeadersAreCarriedOnUnchanged() throws Exception {
+    InboundTelemetry noop = MeshInboundTelemetry.of(Telemetry.create(registry, OpenTelemetry.noop()),
+        WorkloadLabels.UNKNOWN_PEER, ServiceLabels.UNKNOWN);
+    InboundContext context = InboundContext.of(mesh.snapshot::get, MeshFixture.SERVER, Map.of(), null, noop,
+        Clock.systemUTC());
+    String traceparent = "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01";
+    InboundCall call = InboundChain.compile(context, mesh.snapshot.get()).begin(new InboundRequest("GET", "/", "reviews",
+        RequestHeaders.of(Map.of("traceparent", traceparent, "b3", TRACE_ID + "-" + CALLER_SPAN + "-1")), false, null,
+        null, null, 9080, null));
+
+    assertThat(call.scope().headers()).containsOnly(Map.entry("traceparent", traceparent),
+        Map.entry("b3", TRACE_ID + "-" + CALLER_SPAN + "-1"));
   }
 
   @Test
