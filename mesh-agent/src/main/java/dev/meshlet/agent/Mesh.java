@@ -19,6 +19,7 @@ import dev.meshlet.core.registry.WorkloadInstance;
 import dev.meshlet.core.telemetry.ServiceLabels;
 import dev.meshlet.core.telemetry.Telemetry;
 import dev.meshlet.agent.server.InboundContext;
+import dev.meshlet.agent.server.MeshInboundTelemetry;
 import dev.meshlet.core.telemetry.TelemetryConfig;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
@@ -361,7 +362,7 @@ public final class Mesh implements AutoCloseable {
       synchronized (this) {
         if (inbound == null) {
           inbound = InboundContext.of(composer::snapshot, identity.workloadIdentity(), identity.labels(), certificates,
-              new ServerTelemetry(telemetry, selfLabels, ServiceLabels.ofHost(self.host()), clock), clock);
+              MeshInboundTelemetry.of(telemetry, WorkloadLabels.of(self, null), ServiceLabels.ofHost(self.host())), clock);
         }
         context = inbound;
       }
