@@ -1,6 +1,7 @@
 package dev.meshlet.core.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +18,10 @@ import java.util.Objects;
  *
  * @param resources config resources as Istio's JSON ({@code apiVersion}, {@code kind},
  *     {@code metadata}, {@code spec})
+ *
+ * <p>Empty lists are left out of the JSON; a missing list reads as empty.
  */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record WatchEvent(
     Type type,
     long version,
