@@ -117,8 +117,10 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Idle keep-alive connections first: Jetty's graceful stop would wait for them.
+    http.dispatcher().cancelAll();
+    http.connectionPool().evictAll();
     server.close();
     http.dispatcher().executorService().shutdown();
-    http.connectionPool().evictAll();
   }
 }
