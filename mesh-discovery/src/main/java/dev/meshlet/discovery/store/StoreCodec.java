@@ -10,7 +10,6 @@ import dev.meshlet.core.config.ResourceReport;
 import dev.meshlet.core.config.codec.ConfigReader;
 import dev.meshlet.core.protocol.ProtocolJson;
 import dev.meshlet.core.protocol.ResourceRef;
-import dev.meshlet.core.registry.WorkloadInstance;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,9 +136,5 @@ final class StoreCodec {
 
   private static ResourceId id(ResourceRef ref) throws IOException {
     return ref.toId().orElseThrow(() -> new IOException("stored reference to unknown kind " + ref.kind()));
-  }
-
-  static WorkloadInstance workload(JsonNode o) throws IOException {
-    return JSON.treeToValue(o, WorkloadInstance.class);
   }
 }

@@ -60,32 +60,32 @@ public record StoreState(
     Map<String, Long> regsGone = endpointTombstones;
     Map<String, TokenGrant> toks = tokens;
     if (change instanceof Change.ConfigChange c) {
-        cfg = new TreeMap<>(config);
-        cfgGone = new HashMap<>(configTombstones);
-        for (ResourceId id : c.delete()) {
-          if (cfg.remove(id) != null) {
-            cfgGone.put(id, newVersion);
-          }
+      cfg = new TreeMap<>(config);
+      cfgGone = new HashMap<>(configTombstones);
+      for (ResourceId id : c.delete()) {
+        if (cfg.remove(id) != null) {
+          cfgGone.put(id, newVersion);
         }
-        for (Resource<?> r : c.put()) {
-          cfg.put(r.id(), new StoredResource(r, newVersion));
-          cfgGone.remove(r.id());
-        }
+      }
+      for (Resource<?> r : c.put()) {
+        cfg.put(r.id(), new StoredResource(r, newVersion));
+        cfgGone.remove(r.id());
+      }
     } else if (change instanceof Change.Register r) {
-        regs = new HashMap<>(registrations);
-        regs.put(r.leaseId(), new Registered(r.leaseId(), r.name(), r.workload(), r.ttlSeconds(), newVersion));
-        regsGone = new HashMap<>(endpointTombstones);
-        regsGone.remove(r.leaseId());
+      regs = new HashMap<>(registrations);
+      regs.put(r.leaseId(), new Registered(r.leaseId(), r.name(), r.workload(), r.ttlSeconds(), newVersion));
+      regsGone = new HashMap<>(endpointTombstones);
+      regsGone.remove(r.leaseId());
     } else if (change instanceof Change.Deregister d) {
-        if (registrations.containsKey(d.leaseId())) {
-          regs = new HashMap<>(registrations);
-          regs.remove(d.leaseId());
-          regsGone = new HashMap<>(endpointTombstones);
-          regsGone.put(d.leaseId(), newVersion);
-        }
+      if (registrations.containsKey(d.leaseId())) {
+        regs = new HashMap<>(registrations);
+        regs.remove(d.leaseId());
+        regsGone = new HashMap<>(endpointTombstones);
+        regsGone.put(d.leaseId(), newVersion);
+      }
     } else if (change instanceof Change.GrantToken g) {
-        toks = new HashMap<>(tokens);
-        toks.put(g.grant().sha256(), g.grant());
+      toks = new HashMap<>(tokens);
+      toks.put(g.grant().sha256(), g.grant());
     }
     long compacted = compactedVersion;
     if (cfgGone.size() + regsGone.size() > MAX_TOMBSTONES) {
