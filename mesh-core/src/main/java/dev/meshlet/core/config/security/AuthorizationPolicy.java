@@ -1,6 +1,8 @@
 package dev.meshlet.core.config.security;
 
+import dev.meshlet.core.config.ObjectMeta;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,9 +26,23 @@ public record AuthorizationPolicy(
     @Nullable Action action,
     @Nullable ExtensionProvider provider) {
 
+  /**
+   * Istio's annotation that makes an ALLOW or DENY policy a dry run: evaluated and logged, never
+   * enforced. Its value is a boolean as Go's ParseBool reads one.
+   */
+  public static final String DRY_RUN_ANNOTATION = "istio.io/dry-run";
+
+  private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
+
   public AuthorizationPolicy {
     targetRefs = Copies.list(targetRefs);
     rules = Copies.list(rules);
+  }
+
+  /** Whether a policy with this metadata is a dry run ({@value #DRY_RUN_ANNOTATION} set to true). */
+  public static boolean isDryRun(ObjectMeta metadata) {
+    String value = metadata.annotations().get(DRY_RUN_ANNOTATION);
+    return value != null && TRUE.contains(value);
   }
 
   /** Istio's {@code AuthorizationPolicy.Action}. */
