@@ -5,10 +5,13 @@ import dev.meshlet.core.protocol.Ack;
 import dev.meshlet.core.protocol.LeaseGrant;
 import dev.meshlet.core.protocol.WatchEvent;
 import dev.meshlet.core.protocol.WatchEventReader;
+import dev.meshlet.tls.pki.TrustBundle;
+import dev.meshlet.tls.verify.AllowedPeers;
+import dev.meshlet.tls.verify.MeshHostnameVerifier;
+import dev.meshlet.tls.verify.SpiffeTrustManager;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -95,11 +96,16 @@ public final class DiscoveryAgent implements AutoCloseable {
         .connectTimeout(config.connectTimeout())
         .retryOnConnectionFailure(false); // the agent decides when and where to retry
     if (!config.trustedRoots().isEmpty()) {
-      X509TrustManager trust = trustManager(config);
+      // Mesh certificates carry a SPIFFE ID, not a host name: the server must chain to the
+      // mesh's roots and present the discovery server's identity, whatever address was dialed.
+      TrustBundle bundle = TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
+      AllowedPeers server = AllowedPeers.only(config.serverIdentity());
+      SpiffeTrustManager trust = new SpiffeTrustManager(() -> bundle, clock, AllowedPeers.any(), host -> server);
       try {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {trust}, null);
-        common.sslSocketFactory(tls.getSocketFactory(), trust);
+        common.sslSocketFactory(tls.getSocketFactory(), trust)
+            .hostnameVerifier(new MeshHostnameVerifier(host -> server));
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot set up TLS for the discovery servers: " + e.getMessage(), e);
       }
@@ -262,11 +268,10 @@ public final class DiscoveryAgent implements AutoCloseable {
           l = register(index);
         }
         int events = watch(index, l);
-        // A clean end: the server stopped, or the lease ended. A stream that carried nothing is a failure.
+        // A clean end: the server is stopping, or the lease ended. A stream that carried nothing
+        // counts as a failure; either way a short pause keeps a misbehaving server from a hot loop.
         failures = events > 0 ? 0 : failures + 1;
-        if (events == 0) {
-          sleep(backoff.delay(failures - 1));
-        }
+        sleep(backoff.delay(Math.max(0, failures - 1)));
       } catch (ServerApi.Refused e) {
         if (closed) {
           break;
@@ -499,27 +504,6 @@ public final class DiscoveryAgent implements AutoCloseable {
 
   private String identity() {
     return config.registration().namespaceOrDefault() + "/" + config.registration().service();
-  }
-
-  private static X509TrustManager trustManager(DiscoveryConfig config) {
-    try {
-      KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
-      roots.load(null, null);
-      List<java.security.cert.X509Certificate> certs = config.trustedRoots();
-      for (int i = 0; i < certs.size(); i++) {
-        roots.setCertificateEntry("meshlet-root-" + i, certs.get(i));
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(roots);
-      for (TrustManager tm : tmf.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          return x;
-        }
-      }
-      throw new IllegalStateException("no X509TrustManager from " + tmf.getAlgorithm());
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot trust the discovery servers' roots: " + e.getMessage(), e);
-    }
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -1,6 +1,7 @@
 package dev.meshlet.agent.discovery;
 
 import dev.meshlet.core.protocol.Registration;
+import dev.meshlet.tls.identity.SpiffeId;
 import dev.meshlet.tls.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * @param registration the workload as it registers: service, namespace, address, ports, labels,
  *     service account
  * @param cacheDirectory where the last acknowledged view is written, or null for none
- * @param trustedRoots the roots that sign an {@code https} server's certificate; empty means the
- *     JDK's default trust store
+ * @param trustedRoots the mesh's roots, which sign an {@code https} server's certificate; empty
+ *     means the JDK's default trust store and hostname verification (a server outside the mesh CA)
+ * @param serverIdentity the SPIFFE ID an {@code https} server must present when
+ *     {@code trustedRoots} is set (the discovery server's own identity), instead of a host name
  * @param connectTimeout how long to wait for a server to accept a connection before trying the next
  * @param streamIdleTimeout a watch stream silent this long is dead (three of the server's
  *     heartbeats)
@@ -43,12 +46,15 @@ public record DiscoveryConfig(
     Registration registration,
     @Nullable Path cacheDirectory,
     List<X509Certificate> trustedRoots,
+    SpiffeId serverIdentity,
     Duration connectTimeout,
     Duration streamIdleTimeout,
     Duration backoffInitial,
     Duration backoffMax,
     double renewFraction) {
 
+  /** The discovery server's identity as its CA names it: service account meshlet-discovery in istio-system. */
+  public static final SpiffeId DEFAULT_SERVER_IDENTITY = SpiffeId.parse("spiffe://cluster.local/ns/istio-system/sa/meshlet-discovery");
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** Three of the server's default 10 s heartbeats, as docs/protocol.md says. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -76,6 +82,8 @@ public record DiscoveryConfig(
   public static final String ENV_CACHE_DIR = "MESHLET_CACHE_DIR";
   /** A PEM file of the roots that sign the server's certificate. */
   public static final String ENV_TRUST_BUNDLE = "MESHLET_TRUST_BUNDLE";
+  /** The SPIFFE ID the server must present, {@code spiffe://cluster.local/ns/istio-system/sa/meshlet-discovery}. */
+  public static final String ENV_SERVER_IDENTITY = "MESHLET_DISCOVERY_IDENTITY";
 
   public DiscoveryConfig {
     Objects.requireNonNull(servers, "servers");
@@ -104,6 +112,7 @@ public record DiscoveryConfig(
       throw new IllegalArgumentException("registration.address: blank (expected: the address the workload listens on)");
     }
     trustedRoots = List.copyOf(trustedRoots);
+    Objects.requireNonNull(serverIdentity, "serverIdentity");
     positive("connectTimeout", connectTimeout);
     positive("streamIdleTimeout", streamIdleTimeout);
     positive("backoffInitial", backoffInitial);
@@ -174,6 +183,14 @@ public record DiscoveryConfig(
     if (cache != null && !cache.isBlank()) {
       b.cacheDirectory(Path.of(cache));
     }
+    String serverId = env.get(ENV_SERVER_IDENTITY);
+    if (serverId != null && !serverId.isBlank()) {
+      try {
+        b.serverIdentity(SpiffeId.parse(serverId.trim()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(ENV_SERVER_IDENTITY + ": " + e.getMessage(), e);
+      }
+    }
     String bundle = env.get(ENV_TRUST_BUNDLE);
     if (bundle != null && !bundle.isBlank()) {
       b.trustBundle(Path.of(bundle));
@@ -211,6 +228,7 @@ public record DiscoveryConfig(
     private Map<String, String> labels = Map.of();
     private @Nullable Path cacheDirectory;
     private List<X509Certificate> trustedRoots = List.of();
+    private SpiffeId serverIdentity = DEFAULT_SERVER_IDENTITY;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
@@ -292,6 +310,11 @@ public record DiscoveryConfig(
       return this;
     }
 
+    public Builder serverIdentity(SpiffeId id) {
+      this.serverIdentity = Objects.requireNonNull(id, "serverIdentity");
+      return this;
+    }
+
     public Builder connectTimeout(Duration d) {
       this.connectTimeout = d;
       return this;
@@ -327,7 +350,7 @@ public record DiscoveryConfig(
         }
         reg = new Registration(name, service, namespace, address, ports, labels, serviceAccount, locality);
       }
-      return new DiscoveryConfig(servers, token, reg, cacheDirectory, trustedRoots, connectTimeout, streamIdleTimeout,
+      return new DiscoveryConfig(servers, token, reg, cacheDirectory, trustedRoots, serverIdentity, connectTimeout, streamIdleTimeout,
           backoffInitial, backoffMax, renewFraction);
     }
   }

@@ -299,6 +299,28 @@ class DiscoveryAgentTest {
   }
 
   @Test
+  void renewsItsLeaseSoItOutlivesManyTtlsAndRegistersAgainWhenTheServerDropsIt() throws Exception {
+    LocalDiscovery server = LocalDiscovery.start(tmp.resolve("short"), Duration.ofSeconds(1));
+    closeLater.add(server);
+    RecordingListener listener = new RecordingListener();
+    DiscoveryAgent agent = agent(config(server.token("productpage", "default"), server.url()).build(), listener);
+    agent.awaitView(Duration.ofSeconds(5));
+    String lease = agent.status().leaseId();
+
+    Thread.sleep(3_500); // three and a half TTLs: only renewals keep the lease
+    assertThat(server.statusOf(lease)).isPresent();
+    assertThat(agent.status().leaseId()).isEqualTo(lease);
+
+    // The lease goes away (an operator, or an expiry while the agent was paused): the agent
+    // registers again, watches with the new lease and shows up again.
+    assertThat(server.call("DELETE", "/v1/registrations/" + lease, null).status()).isEqualTo(200);
+    eventually("a new lease", () -> agent.status().leaseId() != null && !agent.status().leaseId().equals(lease));
+    String renewed = agent.status().leaseId();
+    eventually("the new lease SYNCED", () -> server.statusOf(renewed).filter(s -> s.status() == SyncStatus.SYNCED).isPresent());
+    listener.await(v -> v.endpoints().stream().anyMatch(e -> e.id().equals(renewed)));
+  }
+
+  @Test
   void closeDeregistersAndLeavesNoThreadBehind() throws Exception {
     LocalDiscovery server = server("data");
     RecordingListener listener = new RecordingListener();

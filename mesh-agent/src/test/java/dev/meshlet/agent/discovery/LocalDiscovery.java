@@ -29,15 +29,22 @@ final class LocalDiscovery implements AutoCloseable {
 
   final Path data;
   private final OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+  private final Duration leaseTtl;
   private @Nullable DiscoveryServer server;
   private int port;
 
-  private LocalDiscovery(Path data) {
+  private LocalDiscovery(Path data, Duration leaseTtl) {
     this.data = data;
+    this.leaseTtl = leaseTtl;
   }
 
   static LocalDiscovery start(Path data) throws Exception {
-    LocalDiscovery d = new LocalDiscovery(data);
+    return start(data, Duration.ofSeconds(30));
+  }
+
+  /** A server whose leases live {@code leaseTtl} and are swept every 50 ms. */
+  static LocalDiscovery start(Path data, Duration leaseTtl) throws Exception {
+    LocalDiscovery d = new LocalDiscovery(data, leaseTtl);
     d.startAgain();
     return d;
   }
@@ -47,7 +54,8 @@ final class LocalDiscovery implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already running");
     }
-    server = DiscoveryServer.builder(data).port(port).heartbeat(HEARTBEAT).start();
+    server = DiscoveryServer.builder(data).port(port).heartbeat(HEARTBEAT).leaseTtl(leaseTtl)
+        .sweepEvery(Duration.ofMillis(50)).start();
     port = server.port();
   }
 
