@@ -12,6 +12,13 @@ import dev.meshlet.discovery.DiscoveryException;
 import dev.meshlet.discovery.auth.Authenticator;
 import dev.meshlet.discovery.auth.Principal;
 import dev.meshlet.discovery.auth.Tokens;
+import dev.meshlet.discovery.ca.CaService;
+import dev.meshlet.tls.ca.IssuedCertificate;
+import dev.meshlet.tls.identity.SpiffeId;
+import dev.meshlet.tls.pki.Pem;
+import java.time.Duration;
+import javax.net.ssl.SSLSession;
+import org.eclipse.jetty.io.EndPoint;
 import dev.meshlet.discovery.push.PushHub;
 import dev.meshlet.discovery.registry.LeaseRegistry;
 import dev.meshlet.discovery.store.Change;
@@ -49,8 +56,11 @@ final class ApiHandler extends Handler.Abstract {
   private final ConfigApi config;
   private final LeaseRegistry registry;
   private final PushHub hub;
+  private final CaService ca;
 
-  ApiHandler(Authenticator auth, DiscoveryStore store, ConfigApi config, LeaseRegistry registry, PushHub hub) {
+  ApiHandler(Authenticator auth, DiscoveryStore store, ConfigApi config, LeaseRegistry registry, PushHub hub,
+      CaService ca) {
+    this.ca = ca;
     this.auth = auth;
     this.store = store;
     this.config = config;
@@ -135,6 +145,16 @@ final class ApiHandler extends Handler.Abstract {
         json(response, callback, 200, Map.of("leaseId", ack.leaseId(), "version", ack.version(),
             "recorded", ack.isNack() ? "NACK" : "ACK"));
       }
+      case "certificates" -> certificates(method, p, request, response, callback);
+      case "ca" -> {
+        expect(method, "GET", p, 3);
+        if (!p.get(2).equals("roots")) {
+          throw unknown(method, p);
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-pem-file");
+        response.write(true, ByteBuffer.wrap(ca.rootsPem().getBytes(StandardCharsets.UTF_8)), callback);
+      }
       case "status" -> {
         expect(method, "GET", p, 2);
         admin(request, "read status");
@@ -172,6 +192,61 @@ final class ApiHandler extends Handler.Abstract {
     } catch (IOException e) {
       return false; // not JSON: the reader reports it as a document
     }
+  }
+
+  /**
+   * The body of {@code POST /v1/certificates}: a PEM CSR, an optional lifetime, and (for the
+   * admin only, or to name the caller's own identity) the identity to sign for.
+   */
+  record CertificateRequest(@Nullable String csr, @Nullable Long ttlSeconds, @Nullable String serviceAccount,
+      @Nullable String namespace) {}
+
+  private void certificates(String method, List<String> p, Request request, Response response, Callback callback)
+      throws IOException {
+    if (method.equals("GET") && p.size() == 4) {
+      admin(request, "read certificates");
+      SpiffeId id = ca.identity(p.get(2), p.get(3));
+      CaService.Issued issued = ca.lastIssued(id).orElseThrow(() -> DiscoveryException.notFound(
+          "no certificate issued to " + id + " since the server started"));
+      json(response, callback, 200, certificateJson(id, issued.chain()));
+      return;
+    }
+    expect(method, "POST", p, 2);
+    Principal caller = caller(request, "get a certificate");
+    CertificateRequest cr = ProtocolJson.read(body(request), CertificateRequest.class);
+    if (cr.csr() == null || cr.csr().isBlank()) {
+      throw DiscoveryException.badRequest("certificate request: csr is required (a PEM CERTIFICATE REQUEST)");
+    }
+    SpiffeId proven;
+    if (caller instanceof Principal.Workload w) {
+      proven = ca.identity(w.namespace(), w.serviceAccount());
+      String askedSa = cr.serviceAccount() == null ? w.serviceAccount() : cr.serviceAccount();
+      String askedNs = cr.namespace() == null ? w.namespace() : cr.namespace();
+      if (!askedSa.equals(w.serviceAccount()) || !askedNs.equals(w.namespace())) {
+        throw DiscoveryException.forbidden("the credential proves " + proven + " and cannot get a certificate for "
+            + ca.identity(askedNs, askedSa));
+      }
+    } else {
+      if (cr.serviceAccount() == null || cr.serviceAccount().isBlank()) {
+        throw DiscoveryException.badRequest("certificate request with the admin token: serviceAccount is required");
+      }
+      proven = ca.identity(cr.namespace() == null || cr.namespace().isBlank() ? "default" : cr.namespace(),
+          cr.serviceAccount());
+    }
+    Duration ttl = cr.ttlSeconds() == null ? null : Duration.ofSeconds(cr.ttlSeconds());
+    IssuedCertificate issued = ca.sign(cr.csr(), proven, ttl);
+    json(response, callback, 201, certificateJson(proven, issued.chain()));
+  }
+
+  private Map<String, Object> certificateJson(SpiffeId id, List<java.security.cert.X509Certificate> chain) {
+    java.security.cert.X509Certificate leaf = chain.get(0);
+    return Map.of(
+        "spiffeId", id.toString(),
+        "serialNumber", leaf.getSerialNumber().toString(16),
+        "notBefore", leaf.getNotBefore().toInstant().toString(),
+        "notAfter", leaf.getNotAfter().toInstant().toString(),
+        "certificateChain", Pem.certificates(chain),
+        "rootCertificates", ca.rootsPem());
   }
 
   /** The body of {@code POST /v1/tokens}. */
@@ -243,10 +318,16 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private Principal caller(Request request, String action) {
-    return auth.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+    return auth.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), session(request))
         .orElseThrow(() -> new DiscoveryException(401, "to " + action + " the server needs a credential:"
             + " send 'Authorization: Bearer TOKEN' with the admin token or a bootstrap token"
-            + " (meshctl: --token-file FILE, MESHLET_TOKEN or --data DIR)"));
+            + " (meshctl: --token-file FILE, MESHLET_TOKEN or --data DIR), or a client certificate from the mesh CA"));
+  }
+
+  private static @Nullable SSLSession session(Request request) {
+    return request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData d
+        ? d.sslSession()
+        : null;
   }
 
   private void admin(Request request, String action) {
@@ -263,7 +344,7 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private static DiscoveryException unknown(String method, List<String> p) {
-    return new DiscoveryException(p.size() >= 2 && List.of("config", "tokens", "registrations", "watch", "ack", "status")
+    return new DiscoveryException(p.size() >= 2 && List.of("config", "tokens", "registrations", "watch", "ack", "status", "certificates", "ca")
         .contains(p.get(1)) ? 405 : 404, "no such endpoint: " + method + " /" + String.join("/", p) + " (see docs/protocol.md)");
   }
 

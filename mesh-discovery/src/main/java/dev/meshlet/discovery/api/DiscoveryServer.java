@@ -1,6 +1,7 @@
 package dev.meshlet.discovery.api;
 
 import dev.meshlet.discovery.auth.Authenticator;
+import dev.meshlet.discovery.ca.CaService;
 import dev.meshlet.discovery.auth.Tokens;
 import dev.meshlet.discovery.push.PushHub;
 import dev.meshlet.discovery.registry.LeaseRegistry;
@@ -17,8 +18,15 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +51,14 @@ public final class DiscoveryServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
   private final ScheduledExecutorService sweeper;
+  private final CaService ca;
+  private final @Nullable WorkloadCertificateManager serverCertificates;
 
-  private DiscoveryServer(Builder b) throws IOException {
+  private DiscoveryServer(Builder b) throws Exception {
     this.config = b;
     Files.createDirectories(b.dataDir);
     this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
+    this.ca = CaService.loadOrCreate(b.dataDir.resolve("ca"), b.clock);
     this.store = EmbeddedStore.open(b.dataDir);
     this.hub = new PushHub(store, b.clock, b.heartbeat);
     this.registry = new LeaseRegistry(store, b.clock, b.leaseTtl, s -> hub.changed());
@@ -55,13 +66,28 @@ public final class DiscoveryServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("meshlet-http");
     this.jetty = new Server(threads);
-    this.connector = new ServerConnector(jetty, 1, 1);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    if (b.tls) {
+      // The server's certificate carries its SPIFFE ID and no DNS name: no SNI host check.
+      http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+      this.serverCertificates = ca.serverCertificates(b.clock);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(serverCertificates.sslContext());
+      // A workload that holds a certificate proves itself with it; one that does not yet, with a token.
+      ssl.setWantClientAuth(true);
+      this.connector = new ServerConnector(jetty, 1, 1,
+          new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    } else {
+      this.serverCertificates = null;
+      this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    }
     connector.setHost(b.host);
     connector.setPort(b.port);
     // Heartbeats keep a healthy watch stream busy well inside this.
     connector.setIdleTimeout(Math.max(30_000, b.heartbeat.toMillis() * 4));
     jetty.addConnector(connector);
-    jetty.setHandler(new ApiHandler(new Authenticator(adminToken, store), store, configApi, registry, hub));
+    jetty.setHandler(new ApiHandler(new Authenticator(adminToken, store), store, configApi, registry, hub, ca));
     jetty.setStopTimeout(2_000);
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "meshlet-lease-sweep");
@@ -70,7 +96,7 @@ public final class DiscoveryServer implements AutoCloseable {
     });
   }
 
-  /** A server on 127.0.0.1:{@value #DEFAULT_PORT} keeping its state in {@code dataDir}. */
+  /** A TLS server on 127.0.0.1:{@value #DEFAULT_PORT} keeping its state in {@code dataDir}. */
   public static Builder builder(Path dataDir) {
     return new Builder(dataDir);
   }
@@ -91,14 +117,18 @@ public final class DiscoveryServer implements AutoCloseable {
     return this;
   }
 
-  /** The base URL, {@code http://127.0.0.1:PORT}. */
+  /** The base URL, {@code https://127.0.0.1:PORT} ({@code http} without TLS). */
   public String url() {
     String host = config.host.contains(":") ? "[" + config.host + "]" : config.host;
-    return "http://" + host + ":" + connector.getLocalPort();
+    return (config.tls ? "https://" : "http://") + host + ":" + connector.getLocalPort();
   }
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  public CaService ca() {
+    return ca;
   }
 
   public String adminToken() {
@@ -132,6 +162,9 @@ public final class DiscoveryServer implements AutoCloseable {
       log.debug("stopping jetty: {}", e.toString());
     }
     store.close();
+    if (serverCertificates != null) {
+      serverCertificates.close();
+    }
     Files.deleteIfExists(config.dataDir.resolve(SERVER_FILE));
   }
 
@@ -144,6 +177,7 @@ public final class DiscoveryServer implements AutoCloseable {
     private Duration leaseTtl = Duration.ofSeconds(30);
     private Duration heartbeat = Duration.ofSeconds(10);
     private Duration sweepEvery = Duration.ofSeconds(1);
+    private boolean tls = true;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -180,6 +214,15 @@ public final class DiscoveryServer implements AutoCloseable {
 
     public Builder sweepEvery(Duration every) {
       this.sweepEvery = every;
+      return this;
+    }
+
+    /**
+     * Whether the API runs over TLS with a certificate from the mesh CA (the default). Without it
+     * the API is plain HTTP, for curl on loopback while debugging.
+     */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
       return this;
     }
 

@@ -2,7 +2,11 @@ package dev.meshlet.discovery.auth;
 
 import dev.meshlet.discovery.store.DiscoveryStore;
 import dev.meshlet.discovery.store.TokenGrant;
+import dev.meshlet.tls.identity.SpiffeId;
+import dev.meshlet.tls.identity.WorkloadIdentity;
+import dev.meshlet.tls.verify.PeerIdentities;
 import java.util.Locale;
+import javax.net.ssl.SSLSession;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +18,27 @@ public final class Authenticator {
   public Authenticator(String adminToken, DiscoveryStore store) {
     this.adminToken = adminToken;
     this.store = store;
+  }
+
+  /**
+   * The principal that a request's {@code Authorization} header proves or, without one, the
+   * verified client certificate of its TLS session (a workload renewing or talking mTLS); empty
+   * when neither proves anyone.
+   */
+  public Optional<Principal> authenticate(@Nullable String authorization, @Nullable SSLSession session) {
+    if (authorization == null) {
+      return PeerIdentities.spiffeId(session).flatMap(Authenticator::workload);
+    }
+    return authenticate(authorization);
+  }
+
+  private static Optional<Principal> workload(SpiffeId id) {
+    try {
+      WorkloadIdentity w = WorkloadIdentity.fromSpiffeId(id);
+      return Optional.of(new Principal.Workload(w.serviceAccount(), w.namespace()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // a SPIFFE ID that names no service account proves no workload
+    }
   }
 
   /** The principal of {@code authorization} (a header value), or empty when it proves no one. */

@@ -7,7 +7,20 @@ import dev.meshlet.discovery.auth.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.meshlet.discovery.ca.CaService;
+import dev.meshlet.tls.identity.SpiffeId;
+import dev.meshlet.tls.identity.TrustDomain;
+import dev.meshlet.tls.identity.WorkloadIdentity;
+import dev.meshlet.tls.pki.Pem;
+import dev.meshlet.tls.pki.TrustBundle;
+import dev.meshlet.tls.verify.AllowedPeers;
+import dev.meshlet.tls.verify.MeshHostnameVerifier;
+import dev.meshlet.tls.verify.SpiffeTrustManager;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -19,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
- * How a command reaches a server: {@code --server URL} (or MESHLET_SERVER), the admin token from
+ * How a command reaches a server: {@code --server URL} (or MESHLET_SERVER), the mesh root for
+ * https from {@code --ca-file FILE} (or MESHLET_CA_FILE), the admin token from
  * {@code --token-file FILE} (or MESHLET_TOKEN), or both found in {@code --data DIR} of a local
  * server. Mixed into each subcommand, so the options go after it in any order.
  */
@@ -34,6 +48,9 @@ final class ClientOptions {
 
   @Option(names = "--data", paramLabel = "DIR", description = "The data directory of a local server: its URL and admin token are found there.")
   @Nullable Path data;
+
+  @Option(names = "--ca-file", paramLabel = "FILE", description = "The mesh root certificate(s) to verify an https server with (default: MESHLET_CA_FILE, or DIR/ca/root-cert.pem of --data).")
+  @Nullable Path caFile;
 
   /** Environment, replaceable for tests. */
   Map<String, String> env = System.getenv();
@@ -130,9 +147,43 @@ final class ClientOptions {
 
   private OkHttpClient client() {
     if (client == null) {
-      client = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build();
+      OkHttpClient.Builder b = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60));
+      if (url("/").isHttps()) {
+        tls(b);
+      }
+      client = b.build();
     }
     return client;
+  }
+
+  /**
+   * Trusts the mesh root only, and only a server whose certificate carries the discovery
+   * server's SPIFFE ID (it has no DNS name, as mesh certificates do not).
+   */
+  private void tls(OkHttpClient.Builder b) {
+    Path roots = caFile;
+    if (roots == null && env.get("MESHLET_CA_FILE") != null) {
+      roots = Path.of(env.get("MESHLET_CA_FILE"));
+    }
+    if (roots == null && data != null) {
+      roots = data.resolve("ca").resolve("root-cert.pem");
+    }
+    if (roots == null || !Files.exists(roots)) {
+      throw new CliException("the server speaks https; give the mesh root certificate with --ca-file FILE,"
+          + " MESHLET_CA_FILE or --data DIR" + (roots == null ? "" : " (no file " + roots + ")"));
+    }
+    try {
+      TrustBundle bundle = TrustBundle.of(TrustDomain.DEFAULT, Pem.readCertificates(Files.readString(roots), roots.toString()));
+      SpiffeId server = new WorkloadIdentity(TrustDomain.DEFAULT, CaService.SERVER_NAMESPACE, CaService.SERVER_SERVICE_ACCOUNT).spiffeId();
+      SpiffeTrustManager trust = new SpiffeTrustManager(() -> bundle, Clock.systemUTC(), AllowedPeers.any(),
+          host -> AllowedPeers.only(server));
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {trust}, null);
+      b.sslSocketFactory(context.getSocketFactory(), trust)
+          .hostnameVerifier(new MeshHostnameVerifier(host -> AllowedPeers.only(server)));
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new CliException("cannot use " + roots + " as the mesh root: " + e.getMessage());
+    }
   }
 
   void close() {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DeleteCommand.class,
       ProxyStatusCommand.class,
       TokenCommand.class,
+      CertCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Meshctl {

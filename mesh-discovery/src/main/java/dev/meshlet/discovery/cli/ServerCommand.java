@@ -16,8 +16,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the Meshlet discovery server: config store, registry, watch streams for agents.",
-      "On first start it writes an admin token to DIR/admin-token (mode 0600); other meshctl commands"
-          + " find it, and the server's URL, with --data DIR."
+      "On first start it writes an admin token to DIR/admin-token (mode 0600) and makes the mesh CA in"
+          + " DIR/ca; other meshctl commands find the token, the server's URL and the root certificate with --data DIR.",
+      "The API runs over TLS with a certificate from the mesh CA (SPIFFE ID"
+          + " spiffe://cluster.local/ns/istio-system/sa/meshlet-discovery), unless --plaintext."
     })
 final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -37,6 +39,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--heartbeat", defaultValue = "10", paramLabel = "SECONDS", description = "Heartbeat interval on watch streams. Default: ${DEFAULT-VALUE}.")
   int heartbeat;
 
+  @Option(names = "--plaintext", description = "Serve plain HTTP instead of TLS (for curl on loopback while debugging).")
+  boolean plaintext;
+
   @Override
   public Integer call() throws Exception {
     if (leaseTtl <= 0 || heartbeat <= 0) {
@@ -48,6 +53,7 @@ final class ServerCommand implements Callable<Integer> {
         .port(port)
         .leaseTtl(Duration.ofSeconds(leaseTtl))
         .heartbeat(Duration.ofSeconds(heartbeat))
+        .tls(!plaintext)
         .start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -58,7 +64,8 @@ final class ServerCommand implements Callable<Integer> {
     }, "meshlet-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.println("Meshlet discovery server listening on " + server.url());
-    out.println("data: " + data.toAbsolutePath() + " (admin token in " + data.resolve("admin-token") + ")");
+    out.println("data: " + data.toAbsolutePath() + " (admin token in " + data.resolve("admin-token")
+        + ", mesh root certificate in " + data.resolve("ca").resolve("root-cert.pem") + ")");
     out.flush();
     server.join();
     return Meshctl.OK;

@@ -67,7 +67,7 @@ public final class LeaseRegistry {
     String sa = reg.serviceAccountOrDefault();
     String ns = reg.namespaceOrDefault();
     if (caller instanceof Principal.Workload w && !(w.serviceAccount().equals(sa) && w.namespace().equals(ns))) {
-      throw DiscoveryException.forbidden("the token is bound to " + w + " and cannot register as "
+      throw DiscoveryException.forbidden("the credential proves " + w + " and cannot register as "
           + new Principal.Workload(sa, ns) + " (service account \"" + sa + "\" in namespace \"" + ns + "\")");
     }
     String leaseId = Tokens.newToken("l-").substring(0, 18);

@@ -272,7 +272,7 @@ class WatchTest {
 
     assertThat(other.status()).isEqualTo(403);
     assertThat(other.json().path("error").asText())
-        .contains("bound to cluster.local/ns/default/sa/reviews").contains("cannot register as cluster.local/ns/default/sa/ratings");
+        .contains("the credential proves cluster.local/ns/default/sa/reviews").contains("cannot register as cluster.local/ns/default/sa/ratings");
     assertThat(otherNamespace.status()).isEqualTo(403);
 
     LeaseGrant lease = server.register(ratings, TestServer.workload("ratings", "default", "10.0.0.3", Map.of()));

@@ -38,8 +38,10 @@ public final class TestServer implements AutoCloseable {
     return start(dir, new TestClock());
   }
 
+  /** A plain-HTTP server (the TLS tests start their own). */
   public static TestServer start(Path dir, TestClock clock) throws Exception {
     DiscoveryServer s = DiscoveryServer.builder(dir)
+        .tls(false)
         .port(0)
         .clock(clock)
         .leaseTtl(Duration.ofSeconds(30))
