@@ -71,8 +71,9 @@ class DiscoveryAgentTest {
     return d;
   }
 
-  private DiscoveryConfig.Builder config(String token, String... servers) {
+  private DiscoveryConfig.Builder config(LocalDiscovery trusted, String token, String... servers) throws IOException {
     return DiscoveryConfig.builder()
+        .trustedRoots(trusted.data.resolve("ca").toFile().isDirectory() ? trusted.roots() : List.of())
         .servers(servers)
         .token(token)
         .identity("productpage", "default", "productpage")
@@ -115,7 +116,7 @@ class DiscoveryAgentTest {
     LocalDiscovery server = server("data");
     server.apply(REVIEWS_VS);
     RecordingListener listener = new RecordingListener();
-    DiscoveryAgent agent = agent(config(server.token("productpage", "default"), server.url()).build(), listener);
+    DiscoveryAgent agent = agent(config(server, server.token("productpage", "default"), server.url()).build(), listener);
 
     CentralView full = listener.await(v -> has(v, "VirtualService", "reviews") && !v.endpoints().isEmpty());
     assertThat(full.origin()).isEqualTo(CentralView.Origin.SERVER);
@@ -143,7 +144,7 @@ class DiscoveryAgentTest {
     server.apply(REVIEWS_VS);
     RecordingListener listener = new RecordingListener();
     listener.refuseWhen(v -> has(v, "VirtualService", "bad"));
-    DiscoveryAgent agent = agent(config(server.token("productpage", "default"), server.url()).build(), listener);
+    DiscoveryAgent agent = agent(config(server, server.token("productpage", "default"), server.url()).build(), listener);
     CentralView good = listener.await(v -> has(v, "VirtualService", "reviews"));
 
     long bad = server.apply(BAD_VS);
@@ -183,7 +184,7 @@ class DiscoveryAgentTest {
     LocalDiscovery server = server("data");
     server.apply(REVIEWS_VS);
     RecordingListener listener = new RecordingListener();
-    DiscoveryAgent agent = agent(config(server.token("productpage", "default"), server.url()).build(), listener);
+    DiscoveryAgent agent = agent(config(server, server.token("productpage", "default"), server.url()).build(), listener);
     listener.await(v -> has(v, "VirtualService", "reviews"));
     String lease = agent.status().leaseId();
 
@@ -205,7 +206,7 @@ class DiscoveryAgentTest {
     server.apply(REVIEWS_VS);
     server.apply(REVIEWS_DR);
     Path cache = tmp.resolve("cache");
-    DiscoveryConfig config = config(server.token("productpage", "default"), server.url()).cacheDirectory(cache).build();
+    DiscoveryConfig config = config(server, server.token("productpage", "default"), server.url()).cacheDirectory(cache).build();
     RecordingListener first = new RecordingListener();
     DiscoveryAgent running = agent(config, first);
     CentralView served = first.await(v -> has(v, "DestinationRule", "reviews"));
@@ -236,7 +237,7 @@ class DiscoveryAgentTest {
   void aTokenForServiceACannotRegisterAsB() throws Exception {
     LocalDiscovery server = server("data");
     String tokenOfReviews = server.token("reviews", "default");
-    DiscoveryConfig asProductpage = config(tokenOfReviews, server.url()).build();
+    DiscoveryConfig asProductpage = config(server, tokenOfReviews, server.url()).build();
     assertThatThrownBy(() -> DiscoveryAgent.builder(asProductpage, new RecordingListener()).start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("refused the registration of default/productpage")
@@ -263,7 +264,7 @@ class DiscoveryAgentTest {
       dead = s.getLocalPort();
     }
     RecordingListener listener = new RecordingListener();
-    DiscoveryAgent agent = agent(config(token, "http://127.0.0.1:" + dead, a.url(), b.url()).build(), listener);
+    DiscoveryAgent agent = agent(config(a, token, "https://127.0.0.1:" + dead, a.url(), b.url()).build(), listener);
     listener.await(v -> has(v, "VirtualService", "reviews"));
     assertThat(agent.status().server()).isEqualTo(a.url());
 
@@ -277,12 +278,14 @@ class DiscoveryAgentTest {
 
   @Test
   void aStreamCutInTheMiddleOfAnEventLosesNothingAndResumesWithSince() throws Exception {
-    LocalDiscovery server = server("data");
+    // Plain HTTP, so that the proxy can see where an event is and cut it there.
+    LocalDiscovery server = LocalDiscovery.start(tmp.resolve("plain"), false, Duration.ofSeconds(30));
+    closeLater.add(server);
     server.apply(REVIEWS_VS);
     String token = server.token("productpage", "default");
     try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(server.url().replaceAll(".*:", "")))) {
       RecordingListener listener = new RecordingListener();
-      agent(config(token, proxy.url()).build(), listener);
+      agent(config(server, token, proxy.url()).build(), listener);
       CentralView before = listener.await(v -> has(v, "VirtualService", "reviews"));
 
       proxy.cutNext("\"DELTA\"");
@@ -300,10 +303,10 @@ class DiscoveryAgentTest {
 
   @Test
   void renewsItsLeaseSoItOutlivesManyTtlsAndRegistersAgainWhenTheServerDropsIt() throws Exception {
-    LocalDiscovery server = LocalDiscovery.start(tmp.resolve("short"), Duration.ofSeconds(1));
+    LocalDiscovery server = LocalDiscovery.start(tmp.resolve("short"), true, Duration.ofSeconds(1));
     closeLater.add(server);
     RecordingListener listener = new RecordingListener();
-    DiscoveryAgent agent = agent(config(server.token("productpage", "default"), server.url()).build(), listener);
+    DiscoveryAgent agent = agent(config(server, server.token("productpage", "default"), server.url()).build(), listener);
     agent.awaitView(Duration.ofSeconds(5));
     String lease = agent.status().leaseId();
 
@@ -324,7 +327,7 @@ class DiscoveryAgentTest {
   void closeDeregistersAndLeavesNoThreadBehind() throws Exception {
     LocalDiscovery server = server("data");
     RecordingListener listener = new RecordingListener();
-    DiscoveryAgent agent = DiscoveryAgent.builder(config(server.token("productpage", "default"), server.url()).build(), listener)
+    DiscoveryAgent agent = DiscoveryAgent.builder(config(server, server.token("productpage", "default"), server.url()).build(), listener)
         .start();
     agent.awaitView(Duration.ofSeconds(5));
     String lease = agent.status().leaseId();
@@ -346,12 +349,15 @@ class DiscoveryAgentTest {
         .toList();
   }
 
+  /** A replica's data: the store, the tokens and the CA (so both serve the same mesh root). */
   private static void copy(Path from, Path to) throws IOException {
-    Files.createDirectories(to);
-    try (var files = Files.list(from)) {
+    try (var files = Files.walk(from)) {
       for (Path f : files.toList()) {
-        if (Files.isRegularFile(f) && !f.getFileName().toString().equals("server-url")) {
-          Files.copy(f, to.resolve(f.getFileName()));
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else if (!f.getFileName().toString().equals("server-url")) {
+          Files.copy(f, target);
         }
       }
     }

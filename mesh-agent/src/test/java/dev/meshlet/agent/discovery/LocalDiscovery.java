@@ -5,7 +5,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlet.core.protocol.ProtocolJson;
 import dev.meshlet.core.protocol.ProxyStatus;
 import dev.meshlet.discovery.api.DiscoveryServer;
+import dev.meshlet.tls.identity.TrustDomain;
+import dev.meshlet.tls.pki.Pem;
+import dev.meshlet.tls.pki.TrustBundle;
+import dev.meshlet.tls.verify.AllowedPeers;
+import dev.meshlet.tls.verify.MeshHostnameVerifier;
+import dev.meshlet.tls.verify.SpiffeTrustManager;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,25 +41,55 @@ final class LocalDiscovery implements AutoCloseable {
   static final Duration HEARTBEAT = Duration.ofMillis(200);
 
   final Path data;
-  private final OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+  private final boolean tls;
   private final Duration leaseTtl;
+  private @Nullable OkHttpClient http;
   private @Nullable DiscoveryServer server;
   private int port;
 
-  private LocalDiscovery(Path data, Duration leaseTtl) {
+  private LocalDiscovery(Path data, boolean tls, Duration leaseTtl) {
     this.data = data;
+    this.tls = tls;
     this.leaseTtl = leaseTtl;
   }
 
+  /** A server with TLS from its own CA, as {@code meshctl server} runs by default. */
   static LocalDiscovery start(Path data) throws Exception {
-    return start(data, Duration.ofSeconds(30));
+    return start(data, true, Duration.ofSeconds(30));
   }
 
   /** A server whose leases live {@code leaseTtl} and are swept every 50 ms. */
-  static LocalDiscovery start(Path data, Duration leaseTtl) throws Exception {
-    LocalDiscovery d = new LocalDiscovery(data, leaseTtl);
+  static LocalDiscovery start(Path data, boolean tls, Duration leaseTtl) throws Exception {
+    LocalDiscovery d = new LocalDiscovery(data, tls, leaseTtl);
     d.startAgain();
     return d;
+  }
+
+  /** The mesh root the server's CA keeps in {@code DATA/ca/root-cert.pem}: what agents trust. */
+  List<X509Certificate> roots() throws IOException {
+    Path pem = data.resolve("ca").resolve("root-cert.pem");
+    return Pem.readCertificates(Files.readString(pem, StandardCharsets.US_ASCII), pem.toString());
+  }
+
+  /** An admin's client, verifying the server as agents do. */
+  private OkHttpClient http() throws IOException {
+    if (http == null) {
+      OkHttpClient.Builder b = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10));
+      if (tls) {
+        TrustBundle bundle = TrustBundle.of(TrustDomain.DEFAULT, roots());
+        AllowedPeers server = AllowedPeers.only(DiscoveryConfig.DEFAULT_SERVER_IDENTITY);
+        SpiffeTrustManager trust = new SpiffeTrustManager(() -> bundle, Clock.systemUTC(), AllowedPeers.any(), h -> server);
+        try {
+          SSLContext context = SSLContext.getInstance("TLS");
+          context.init(null, new TrustManager[] {trust}, null);
+          b.sslSocketFactory(context.getSocketFactory(), trust).hostnameVerifier(new MeshHostnameVerifier(h -> server));
+        } catch (GeneralSecurityException e) {
+          throw new IOException(e);
+        }
+      }
+      http = b.build();
+    }
+    return http;
   }
 
   /** Starts the server (again) on its port and data directory. */
@@ -54,14 +97,16 @@ final class LocalDiscovery implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already running");
     }
-    server = DiscoveryServer.builder(data).port(port).heartbeat(HEARTBEAT).leaseTtl(leaseTtl)
+    server = DiscoveryServer.builder(data).port(port).tls(tls).heartbeat(HEARTBEAT).leaseTtl(leaseTtl)
         .sweepEvery(Duration.ofMillis(50)).start();
     port = server.port();
   }
 
   /** Stops the server; its data stays for {@link #startAgain()}. */
   void stop() throws IOException {
-    http.connectionPool().evictAll();
+    if (http != null) {
+      http.connectionPool().evictAll();
+    }
     if (server != null) {
       server.close();
       server = null;
@@ -69,7 +114,7 @@ final class LocalDiscovery implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
   String admin() {
@@ -92,7 +137,7 @@ final class LocalDiscovery implements AutoCloseable {
   Reply call(String method, String path, @Nullable String body) throws IOException {
     Request.Builder b = new Request.Builder().url(url() + path).header("Authorization", "Bearer " + admin());
     b.method(method, body == null ? null : RequestBody.create(body, MediaType.get("application/json")));
-    try (Response r = http.newCall(b.build()).execute()) {
+    try (Response r = http().newCall(b.build()).execute()) {
       return new Reply(r.code(), r.body().string());
     }
   }
@@ -102,7 +147,7 @@ final class LocalDiscovery implements AutoCloseable {
     Request req = new Request.Builder().url(url() + "/v1/config?source=test.yaml")
         .header("Authorization", "Bearer " + admin())
         .post(RequestBody.create(yaml, MediaType.get("application/yaml"))).build();
-    try (Response resp = http.newCall(req).execute()) {
+    try (Response resp = http().newCall(req).execute()) {
       String body = resp.body().string();
       if (resp.code() != 200) {
         throw new AssertionError("apply: HTTP " + resp.code() + " " + body);
@@ -135,6 +180,8 @@ final class LocalDiscovery implements AutoCloseable {
   @Override
   public void close() throws IOException {
     stop();
-    http.dispatcher().executorService().shutdown();
+    if (http != null) {
+      http.dispatcher().executorService().shutdown();
+    }
   }
 }
