@@ -41,7 +41,7 @@ final class CentralState {
   private final Map<ResourceRef, ObjectNode> trees = new LinkedHashMap<>();
   private final Map<ResourceRef, ResourceReport> reports = new LinkedHashMap<>();
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-  private long version;
+  private volatile long version; // read by status() from other threads
   private @Nullable ConfigBatch batch;
 
   long version() {

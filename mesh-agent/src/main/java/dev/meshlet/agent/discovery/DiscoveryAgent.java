@@ -5,13 +5,8 @@ import dev.meshlet.core.protocol.Ack;
 import dev.meshlet.core.protocol.LeaseGrant;
 import dev.meshlet.core.protocol.WatchEvent;
 import dev.meshlet.core.protocol.WatchEventReader;
-import dev.meshlet.tls.pki.TrustBundle;
-import dev.meshlet.tls.verify.AllowedPeers;
-import dev.meshlet.tls.verify.MeshHostnameVerifier;
-import dev.meshlet.tls.verify.SpiffeTrustManager;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -95,21 +88,7 @@ public final class DiscoveryAgent implements AutoCloseable {
     OkHttpClient.Builder common = (base == null ? ownedClient : base).newBuilder()
         .connectTimeout(config.connectTimeout())
         .retryOnConnectionFailure(false); // the agent decides when and where to retry
-    if (!config.trustedRoots().isEmpty()) {
-      // Mesh certificates carry a SPIFFE ID, not a host name: the server must chain to the
-      // mesh's roots and present the discovery server's identity, whatever address was dialed.
-      TrustBundle bundle = TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
-      AllowedPeers server = AllowedPeers.only(config.serverIdentity());
-      SpiffeTrustManager trust = new SpiffeTrustManager(() -> bundle, clock, AllowedPeers.any(), host -> server);
-      try {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {trust}, null);
-        common.sslSocketFactory(tls.getSocketFactory(), trust)
-            .hostnameVerifier(new MeshHostnameVerifier(host -> server));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot set up TLS for the discovery servers: " + e.getMessage(), e);
-      }
-    }
+    ServerTls.configure(common, config, clock, null);
     OkHttpClient http = common.build().newBuilder()
         .readTimeout(CALL_READ_TIMEOUT)
         .callTimeout(config.connectTimeout().plus(CALL_READ_TIMEOUT))
