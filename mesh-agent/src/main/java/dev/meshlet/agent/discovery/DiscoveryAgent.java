@@ -6,7 +6,7 @@ import dev.meshlet.core.protocol.LeaseGrant;
 import dev.meshlet.core.protocol.WatchEvent;
 import dev.meshlet.core.protocol.WatchEventReader;
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -313,6 +313,9 @@ public final class DiscoveryAgent implements AutoCloseable {
             handle(index, l, e);
           }
         }
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException("nothing from " + server + " for " + config.streamIdleTimeout().toMillis()
+            + " ms (expected: a heartbeat well within it): the stream is dead");
       }
       return events;
     } finally {

@@ -22,6 +22,9 @@ final class CuttingProxy implements AutoCloseable {
   final List<String> requestLines = new CopyOnWriteArrayList<>();
   private volatile String marker = "";
   private volatile boolean armed;
+  /** Connections opened before this count go silent: bytes are read and dropped, nothing is closed. */
+  private volatile int silentBefore;
+  private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
   volatile int cuts;
 
   CuttingProxy(int upstreamPort) throws IOException {
@@ -34,6 +37,14 @@ final class CuttingProxy implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + socket.getLocalPort();
+  }
+
+  /**
+   * Makes every open connection silent, as a network that dropped the path without a FIN or RST
+   * would: the server's bytes no longer arrive and neither side is told. New connections work.
+   */
+  void silenceOpenConnections() {
+    silentBefore = connections.get();
   }
 
   /** Cuts the next response chunk that contains {@code marker}. */
@@ -49,15 +60,16 @@ final class CuttingProxy implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream, true);
-        pump(upstream, client, false);
+        int id = connections.incrementAndGet();
+        pump(client, upstream, true, id);
+        pump(upstream, client, false, id);
       }
     } catch (IOException e) {
       // closed
     }
   }
 
-  private void pump(Socket from, Socket to, boolean request) {
+  private void pump(Socket from, Socket to, boolean request, int id) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[65536];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -65,6 +77,9 @@ final class CuttingProxy implements AutoCloseable {
           String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
           if (request && text.contains(" HTTP/1.1")) {
             requestLines.add(text.substring(0, text.indexOf("\r\n")));
+          }
+          if (!request && id <= silentBefore) {
+            continue;
           }
           if (!request && armed && text.contains(marker)) {
             armed = false;

@@ -302,6 +302,28 @@ class DiscoveryAgentTest {
   }
 
   @Test
+  void aStreamThatFallsSilentIsDeclaredDeadAfterTheIdleTimeoutAndReplaced() throws Exception {
+    LocalDiscovery server = LocalDiscovery.start(tmp.resolve("plain"), false, Duration.ofSeconds(30));
+    closeLater.add(server);
+    server.apply(REVIEWS_VS);
+    String token = server.token("productpage", "default");
+    try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(server.url().replaceAll(".*:", "")))) {
+      RecordingListener listener = new RecordingListener();
+      DiscoveryAgent agent = agent(config(server, token, proxy.url()).build(), listener);
+      listener.await(v -> has(v, "VirtualService", "reviews"));
+      long watches = proxy.requestLines.stream().filter(l -> l.startsWith("GET /v1/watch")).count();
+
+      // No FIN, no RST: only the missing heartbeats (every 200 ms here) tell the agent.
+      proxy.silenceOpenConnections();
+      long version = server.apply(REVIEWS_DR);
+      CentralView after = listener.await(v -> has(v, "DestinationRule", "reviews"));
+      assertThat(after.version()).isEqualTo(version);
+      assertThat(proxy.requestLines.stream().filter(l -> l.startsWith("GET /v1/watch")).count()).isGreaterThan(watches);
+      assertThat(agent.status().connected()).isTrue();
+    }
+  }
+
+  @Test
   void renewsItsLeaseSoItOutlivesManyTtlsAndRegistersAgainWhenTheServerDropsIt() throws Exception {
     LocalDiscovery server = LocalDiscovery.start(tmp.resolve("short"), true, Duration.ofSeconds(1));
     closeLater.add(server);
