@@ -125,6 +125,15 @@ public record DiscoveryConfig(
     }
   }
 
+  /** Everything but the token, which is a credential and stays out of logs. */
+  @Override
+  public String toString() {
+    return "DiscoveryConfig[servers=" + servers + ", token=" + (token.length() > 4 ? token.substring(0, 4) : "") + "..., registration="
+        + registration + ", cacheDirectory=" + cacheDirectory + ", trustedRoots=" + trustedRoots.size() + ", serverIdentity="
+        + serverIdentity + ", connectTimeout=" + connectTimeout + ", streamIdleTimeout=" + streamIdleTimeout + ", backoff="
+        + backoffInitial + ".." + backoffMax + ", renewFraction=" + renewFraction + "]";
+  }
+
   private static void positive(String name, Duration d) {
     Objects.requireNonNull(d, name);
     if (d.isNegative() || d.isZero()) {

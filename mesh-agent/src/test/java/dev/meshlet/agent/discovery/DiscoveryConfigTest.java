@@ -34,6 +34,7 @@ class DiscoveryConfigTest {
     assertThat(c.registration().labels()).containsEntry("version", "v2");
     assertThat(c.cacheDirectory()).isEqualTo(tmp);
     assertThat(c.serverIdentity()).isEqualTo(DiscoveryConfig.DEFAULT_SERVER_IDENTITY);
+    assertThat(c.toString()).as("the token stays out of logs").contains("mlb_...").doesNotContain("mlb_abc");
   }
 
   @Test
