@@ -332,7 +332,10 @@ class DiscoveryAgentTest {
     try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(server.url().replaceAll(".*:", "")))) {
       RecordingListener listener = new RecordingListener();
       DiscoveryAgent agent = agent(config(server, token, proxy.url()).build(), listener);
-      listener.await(v -> has(v, "VirtualService", "reviews"));
+      long first = listener.await(v -> has(v, "VirtualService", "reviews")).version();
+      String lease = agent.status().leaseId();
+      eventually("the first view acknowledged", () -> server.statusOf(lease)
+          .filter(s -> s.status() == SyncStatus.SYNCED && s.versionAcked() == first).isPresent());
       long watches = proxy.requestLines.stream().filter(l -> l.startsWith("GET /v1/watch")).count();
 
       // No FIN, no RST: only the missing heartbeats (every 200 ms here) tell the agent.
