@@ -40,7 +40,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "[bench] building (mvn -pl benchmarks -am package, tests skipped)" >&2
-mvn -q -B -pl benchmarks -am package -DskipTests
+# Build output goes to stderr: stdout carries only the scenario lines and the JSON line.
+mvn -q -B -Dstyle.color=never -pl benchmarks -am package -DskipTests 1>&2
 
 if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
   echo "[bench] installing HAProxy from the distribution's packages" >&2

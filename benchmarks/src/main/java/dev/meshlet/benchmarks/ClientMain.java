@@ -66,10 +66,14 @@ public final class ClientMain {
     Arrays.setAll(proxyIndexes, i -> i + 1);
 
     Dispatcher dispatcher = new Dispatcher();
-    // Raised so the dispatcher never queues what the load asks for: any queueing is the target's.
-    dispatcher.setMaxRequests(Math.max(256, concurrency * 4));
-    dispatcher.setMaxRequestsPerHost(Math.max(256, concurrency * 4));
-    ConnectionPool pool = new ConnectionPool(Math.max(64, concurrency * 2), 5, TimeUnit.MINUTES);
+    // Raised from OkHttp's 5 per host to the fixed concurrency, and no further: with HTTP/1.1 every
+    // call in flight holds a connection, so this also fixes the number of connections (as wrk2's
+    // -c does). Without the bound, a stall at a fixed rate opens a connection, a TLS handshake
+    // included, per late request, and the handshakes make the stall worse. Requests beyond it wait
+    // in the dispatcher, and the open model charges that wait to them.
+    dispatcher.setMaxRequests(concurrency);
+    dispatcher.setMaxRequestsPerHost(concurrency);
+    ConnectionPool pool = new ConnectionPool(concurrency, 5, TimeUnit.MINUTES);
     OkHttpClient base = new OkHttpClient.Builder()
         .dispatcher(dispatcher)
         .connectionPool(pool)

@@ -122,6 +122,9 @@ public record BenchReport(Map<String, ScenarioResult> scenarios, Map<String, @Nu
       line.append(String.format(Locale.ROOT, " | proxies %.1f ms CPU/1k, peak RSS %d MB",
           r.proxyCpuMsPer1k(), r.proxyRssKb() == null ? -1 : r.proxyRssKb() / 1024));
     }
+    if (!ScenarioResult.OK.equals(r.status())) {
+      line.append(" | ").append(r.status());
+    }
     if (r.errors() != null && r.errors() > 0) {
       line.append(" | ERRORS ").append(r.errors());
     }
