@@ -42,12 +42,12 @@ public final class BenchmarkMain {
   private BenchmarkMain() {}
 
   /** Phase lengths: quick fits three minutes on two cores, full fifteen. */
-  record Phases(long warmupMs, long measureMs, long tputWarmupMs, long tputMeasureMs) {
-    static final Phases QUICK = new Phases(4_000, 10_000, 6_000, 5_000);
-    static final Phases FULL = new Phases(15_000, 60_000, 10_000, 30_000);
+  record Phases(long warmupMs, long measureMs, long tputWarmupMs, long tputMaxWarmupMs, long tputMeasureMs) {
+    static final Phases QUICK = new Phases(3_000, 10_000, 3_000, 12_000, 5_000);
+    static final Phases FULL = new Phases(15_000, 60_000, 10_000, 40_000, 30_000);
 
     long totalMs() {
-      return warmupMs + measureMs + tputWarmupMs + tputMeasureMs;
+      return warmupMs + measureMs + tputMaxWarmupMs + tputMeasureMs;
     }
   }
 
@@ -137,6 +137,7 @@ public final class BenchmarkMain {
           "--rate", rate, "--concurrency", concurrency,
           "--warmup-ms", Long.toString(phases.warmupMs()), "--measure-ms", Long.toString(phases.measureMs()),
           "--tput-warmup-ms", Long.toString(phases.tputWarmupMs()),
+          "--tput-max-warmup-ms", Long.toString(phases.tputMaxWarmupMs()),
           "--tput-measure-ms", Long.toString(phases.tputMeasureMs()),
           "--server-pid", Long.toString(serverPid),
           "--proxy-pids", deployment.proxyPids().stream().map(String::valueOf).collect(Collectors.joining(","))));

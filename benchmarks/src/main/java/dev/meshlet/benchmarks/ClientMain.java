@@ -50,7 +50,7 @@ public final class ClientMain {
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv, Set.of(), Set.of("--scenario", "--url", "--work", "--pki", "--plain-port",
         "--mtls-port", "--haproxy", "--rate", "--concurrency", "--warmup-ms", "--measure-ms", "--tput-warmup-ms",
-        "--tput-measure-ms", "--server-pid", "--proxy-pids"));
+        "--tput-max-warmup-ms", "--tput-measure-ms", "--server-pid", "--proxy-pids"));
     Scenario scenario = Scenarios.named(args.require("--scenario"));
     BenchEnvironment env = new BenchEnvironment(Path.of(args.require("--work")), Path.of(args.require("--pki")),
         (int) args.getLong("--plain-port", 0), (int) args.getLong("--mtls-port", 0), args.get("--haproxy", "haproxy"));
@@ -106,6 +106,7 @@ public final class ClientMain {
     CostSnapshot[] throughputPhase = new CostSnapshot[2];
     ClosedLoop.Result closed = new ClosedLoop(Ticker.SYSTEM).run(sender, concurrency,
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--tput-warmup-ms", 3_000)),
+        TimeUnit.MILLISECONDS.toNanos(args.getLong("--tput-max-warmup-ms", 15_000)),
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--tput-measure-ms", 5_000)), DRAIN_NANOS,
         new OpenLoop.PhaseListener() {
           @Override
@@ -166,7 +167,7 @@ public final class ClientMain {
           proxyPids.isEmpty() ? null : perThousandMs(after.otherCpuSince(before, proxyIndexes), measured),
           proxyPids.isEmpty() ? null
               : perThousandMs(throughputPhase[1].otherCpuSince(throughputPhase[0], proxyIndexes), closed.completed()),
-          proxyRss, lag.p99Us());
+          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1));
     }
     System.out.println(BenchReport.toJson(result));
     System.out.flush();
@@ -178,7 +179,8 @@ public final class ClientMain {
   private static ScenarioResult withThroughput(ScenarioResult failed, double maxRps, ClosedLoop.Result closed,
       int concurrency) {
     return new ScenarioResult(failed.status(), null, null, null, null, null, maxRps, null, null, closed.errors(),
-        concurrency, null, null, ProcFs.statusKb("self", "VmHWM"), null, null, null, null, null, null);
+        concurrency, null, null, ProcFs.statusKb("self", "VmHWM"), null, null, null, null, null, null,
+        round(closed.warmupNanos() / 1e9, 1));
   }
 
   private static @Nullable Double perThousandMs(long nanos, long requests) {
