@@ -5,7 +5,7 @@
 #
 #   benchmarks/run.sh [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk] [--only raw,sidecar]
 #
-# --quick: about two minutes on two cores; without it, about seven (each under its budget of 3
+# --quick: under three minutes on two cores, build included; without it, under ten (budgets: 3
 # and 15 minutes). Everything it starts (server JVM, client JVMs, HAProxy) is stopped on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

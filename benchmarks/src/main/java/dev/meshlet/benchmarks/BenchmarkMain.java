@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the whole comparison (what {@code benchmarks/run.sh} calls): makes the certificates,
@@ -43,7 +44,7 @@ public final class BenchmarkMain {
 
   /** Phase lengths: quick fits three minutes on two cores, full fifteen. */
   record Phases(long warmupMs, long measureMs, long tputWarmupMs, long tputMaxWarmupMs, long tputMeasureMs) {
-    static final Phases QUICK = new Phases(3_000, 10_000, 3_000, 12_000, 5_000);
+    static final Phases QUICK = new Phases(3_000, 8_000, 3_000, 10_000, 5_000);
     static final Phases FULL = new Phases(15_000, 60_000, 10_000, 40_000, 30_000);
 
     long totalMs() {
@@ -60,7 +61,7 @@ public final class BenchmarkMain {
     String rate = args.get("--rate", "500");
     String concurrency = args.get("--concurrency", "16");
     String serverKind = args.get("--server", "jetty");
-    Set<String> only = args.get("--only") == null ? null
+    @Nullable Set<String> only = args.get("--only") == null ? null
         : Set.copyOf(Arrays.asList(args.require("--only").split(",")));
     Runtime.getRuntime().addShutdownHook(new Thread(
         () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
@@ -119,7 +120,7 @@ public final class BenchmarkMain {
     }
   }
 
-  private static String twentieth(Double added) {
+  private static String twentieth(@Nullable Double added) {
     return added == null ? "null" : String.format(Locale.ROOT, "%.1f", added / 20);
   }
 
@@ -146,7 +147,7 @@ public final class BenchmarkMain {
           env.workDir());
       BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
       CompletableFuture<String> lastLine = CompletableFuture.supplyAsync(() -> {
-        String last = null;
+        @Nullable String last = null;
         for (String line = readLine(out); line != null; line = readLine(out)) {
           last = line;
         }
@@ -177,7 +178,7 @@ public final class BenchmarkMain {
     return String.join(" / ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
   }
 
-  private static String readLine(BufferedReader reader) {
+  private static @Nullable String readLine(BufferedReader reader) {
     try {
       return reader.readLine();
     } catch (IOException e) {

@@ -73,7 +73,10 @@ public final class ClientMain {
     // in the dispatcher, and the open model charges that wait to them.
     dispatcher.setMaxRequests(concurrency);
     dispatcher.setMaxRequestsPerHost(concurrency);
-    ConnectionPool pool = new ConnectionPool(concurrency, 5, TimeUnit.MINUTES);
+    // Idle connections close on the client's side first (20 s, under Jetty's and HAProxy's 60 s),
+    // as a client's keep-alive must: otherwise a connection left idle through a long fixed-rate
+    // phase is closed by the server and the request that picks it fails (retries are off).
+    ConnectionPool pool = new ConnectionPool(concurrency, 20, TimeUnit.SECONDS);
     OkHttpClient base = new OkHttpClient.Builder()
         .dispatcher(dispatcher)
         .connectionPool(pool)

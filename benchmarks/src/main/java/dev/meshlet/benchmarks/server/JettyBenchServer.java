@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * pre-built body, so the server's own cost is as small and steady as Jetty can make it.
  */
 public final class JettyBenchServer implements BenchServer {
+  /** As HAProxy's keep-alive timeout in the sidecar scenario, and above the client's 20 s. */
+  static final long IDLE_TIMEOUT_MILLIS = 60_000;
   private static final ByteBuffer BODY_BUFFER = ByteBuffer.wrap(BODY).asReadOnlyBuffer();
 
   private final Server server;
@@ -45,6 +47,7 @@ public final class JettyBenchServer implements BenchServer {
     ServerConnector plain = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
     plain.setHost("127.0.0.1");
     plain.setPort(0);
+    plain.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
 
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setSslContext(sslContext);
@@ -53,6 +56,7 @@ public final class JettyBenchServer implements BenchServer {
         new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(config));
     mtls.setHost("127.0.0.1");
     mtls.setPort(0);
+    mtls.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
 
     server.addConnector(plain);
     server.addConnector(mtls);
