@@ -22,6 +22,7 @@ public record ConnectionPoolSettings(@Nullable TcpSettings tcp, @Nullable HttpSe
    *
    * @param maxRetries outstanding retries allowed to the destination at once
    * @param useClientProtocol speak to the destination the protocol the client used
+   * @param http2KeepAlive HTTP/2 PINGs that keep an idle connection alive or find it dead
    */
   public record HttpSettings(
       @Nullable Integer http1MaxPendingRequests,
@@ -31,7 +32,14 @@ public record ConnectionPoolSettings(@Nullable TcpSettings tcp, @Nullable HttpSe
       @Nullable Duration idleTimeout,
       @Nullable H2UpgradePolicy h2UpgradePolicy,
       @Nullable Boolean useClientProtocol,
-      @Nullable Integer maxConcurrentStreams) {}
+      @Nullable Integer maxConcurrentStreams,
+      @Nullable ConnectionKeepalive http2KeepAlive) {}
+
+  /**
+   * HTTP/2 keep-alive: a PING every {@code interval}; the connection is closed when none is
+   * answered within {@code timeout}.
+   */
+  public record ConnectionKeepalive(@Nullable Duration interval, @Nullable Duration timeout) {}
 
   /** Whether HTTP/1.1 connections are upgraded to HTTP/2. */
   public enum H2UpgradePolicy {

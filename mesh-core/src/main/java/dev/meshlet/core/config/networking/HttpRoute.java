@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * rewrite, timeout, retries, fault injection, mirroring, CORS and header edits).
  *
  * @param mirrorPercent deprecated by Istio in favour of {@code mirrorPercentage}
+ * @param mirror_percent the legacy spelling of {@code mirrorPercent}, which Istio's CRD schema
+ *     still accepts; deprecated like it
  */
 public record HttpRoute(
     @Nullable String name,
@@ -27,11 +29,17 @@ public record HttpRoute(
     @Nullable Integer mirrorPercent,
     @Nullable Percent mirrorPercentage,
     @Nullable CorsPolicy corsPolicy,
-    @Nullable Headers headers) {
+    @Nullable Headers headers,
+    @Nullable Integer mirror_percent) {
 
   public HttpRoute {
     match = Copies.list(match);
     route = Copies.list(route);
     mirrors = Copies.list(mirrors);
+  }
+
+  /** The mirror percentage in whichever spelling was written ({@code mirrorPercent} first). */
+  public @Nullable Integer legacyMirrorPercent() {
+    return mirrorPercent != null ? mirrorPercent : mirror_percent;
   }
 }

@@ -1,0 +1,94 @@
+package dev.meshlet.core.telemetry.tracing;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import java.util.function.BiConsumer;
+
+/**
+ * The span of one attempt of an outbound call. End it once, with the status code the attempt
+ * got (0 when none came) or the error that ended it; a 4xx or 5xx, or an error, marks it failed
+ * with {@code error.type}, as the conventions say for a client.
+ */
+public final class ClientSpan {
+  private final Span span;
+  private final Context context;
+  private final TracePropagation propagation;
+
+  ClientSpan(Span span, Context context, TracePropagation propagation) {
+    this.span = span;
+    this.context = context;
+    this.propagation = propagation;
+  }
+
+  /** The span. */
+  public Span span() {
+    return span;
+  }
+
+  /** The parent context with this span in it. */
+  public Context context() {
+    return context;
+  }
+
+  /** The trace id, 32 hex digits, for the access log. */
+  public String traceId() {
+    return span.getSpanContext().getTraceId();
+  }
+
+  /** Writes this attempt's trace context and baggage as request headers. */
+  public void inject(BiConsumer<String, String> setHeader) {
+    propagation.inject(context, setHeader);
+  }
+
+  /** The protocol version the response came in ({@code 1.1}, {@code 2}). */
+  public ClientSpan protocolVersion(String version) {
+    span.setAttribute(HttpAttributes.NETWORK_PROTOCOL_VERSION, version);
+    return this;
+  }
+
+  /** Envoy's response flags and the cluster of the attempt, as Envoy tags its spans. */
+  public ClientSpan upstream(String cluster, String responseFlags) {
+    span.setAttribute(HttpAttributes.UPSTREAM_CLUSTER, cluster);
+    if (!"-".equals(responseFlags)) {
+      span.setAttribute(HttpAttributes.RESPONSE_FLAGS, responseFlags);
+    }
+    return this;
+  }
+
+  /** Ends the span with the response's status code. */
+  public void end(int statusCode) {
+    if (statusCode > 0) {
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
+    }
+    if (statusCode >= 400) {
+      span.setAttribute(HttpAttributes.ERROR_TYPE, Integer.toString(statusCode));
+      span.setStatus(StatusCode.ERROR);
+    }
+    span.end();
+  }
+
+  /** Ends the span of an attempt that failed with {@code error} (a timeout, a refused connection). */
+  public void end(int statusCode, Throwable error) {
+    if (statusCode > 0) {
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
+    }
+    span.setAttribute(HttpAttributes.ERROR_TYPE, error.getClass().getName());
+    span.recordException(error);
+    span.setStatus(StatusCode.ERROR);
+    span.end();
+  }
+
+  /**
+   * Ends the span of an attempt that failed for a reason named by {@code errorType}, a
+   * low-cardinality value such as {@code timeout} or Envoy's flag {@code UF}.
+   */
+  public void endWithErrorType(int statusCode, String errorType) {
+    if (statusCode > 0) {
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
+    }
+    span.setAttribute(HttpAttributes.ERROR_TYPE, errorType);
+    span.setStatus(StatusCode.ERROR);
+    span.end();
+  }
+}
