@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Scenarios 3 and 4, through Meshlet, plaintext and ISTIO_MUTUAL: <b>not built yet</b>. They wait
- * for Meshlet's client and server runtime (mesh-agent's {@code Mesh} facade with mesh-routing's
- * OkHttp integration and an inbound Jetty adapter), and report {@code "not built"} with null
- * figures until then.
+ * for Meshlet's runtime to be complete in main (mesh-agent's {@code Mesh} facade tying
+ * mesh-routing's OkHttp client, mesh-tls's identities and mesh-agent's inbound Jetty adapter
+ * together), and report {@code "not built"} with null figures until then.
  *
  * <p>To build them (the owners of the runtime): with a realistic config (a VirtualService with a
  * few routes, a DestinationRule with LEAST_REQUEST, outlier detection and a pool limit, retries,
@@ -43,8 +43,8 @@ public final class MeshletScenario implements Scenario {
 
   @Override
   public @Nullable String notBuiltReason() {
-    return "Meshlet's client/server runtime (mesh-agent" + (mtls ? ", mesh-tls" : "")
-        + ") is not in main yet; see MeshletScenario";
+    return "not wired yet: needs Meshlet's runtime (the Mesh facade over mesh-routing's client"
+        + (mtls ? ", mesh-tls's identities" : "") + " and mesh-agent's inbound Jetty adapter); see MeshletScenario";
   }
 
   @Override
