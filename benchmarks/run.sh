@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 work="$(mktemp -d -t meshlet-bench.XXXXXX)"
-harness_pid=""
+child_pid=""
 
 # Kill what the harness recorded in $work/pids, but only processes whose command line names
 # $work: a PID reused by an unrelated process after ours exited is left alone.
@@ -27,9 +27,9 @@ stop_recorded() {
 
 cleanup() {
   trap - EXIT INT TERM
-  if [ -n "$harness_pid" ]; then
-    kill "$harness_pid" 2>/dev/null || true
-    wait "$harness_pid" 2>/dev/null || true
+  if [ -n "$child_pid" ]; then
+    kill "$child_pid" 2>/dev/null || true
+    wait "$child_pid" 2>/dev/null || true
   fi
   stop_recorded TERM
   sleep 0.3
@@ -39,9 +39,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Children run in the background and are waited for, so that a signal to this script is handled
+# at once (bash defers traps while a foreground child runs) and the child is stopped with it.
+run_child() {
+  "$@" &
+  child_pid=$!
+  local status=0
+  wait "$child_pid" || status=$?
+  child_pid=""
+  return "$status"
+}
+
 echo "[bench] building (mvn -pl benchmarks -am package, tests skipped)" >&2
 # Build output goes to stderr: stdout carries only the scenario lines and the JSON line.
-mvn -q -B -Dstyle.color=never -pl benchmarks -am package -DskipTests 1>&2
+run_child mvn -q -B -Dstyle.color=never -pl benchmarks -am package -DskipTests 1>&2
 
 if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
   echo "[bench] installing HAProxy from the distribution's packages" >&2
@@ -53,10 +64,5 @@ fi
 haproxy_bin="$(command -v haproxy || echo /usr/sbin/haproxy)"
 echo "[bench] $("$haproxy_bin" -v | head -1); $(java -version 2>&1 | head -1)" >&2
 
-java -cp benchmarks/target/benchmarks.jar dev.meshlet.benchmarks.BenchmarkMain \
-  --work "$work" --haproxy "$haproxy_bin" "$@" &
-harness_pid=$!
-status=0
-wait "$harness_pid" || status=$?
-harness_pid=""
-exit "$status"
+run_child java -cp benchmarks/target/benchmarks.jar dev.meshlet.benchmarks.BenchmarkMain \
+  --work "$work" --haproxy "$haproxy_bin" "$@"
