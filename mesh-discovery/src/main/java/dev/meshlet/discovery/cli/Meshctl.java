@@ -10,7 +10,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Meshctl.Version.class,
     description = "Meshlet's command line: check Istio rules and manage a Meshlet mesh.",
-    subcommands = {ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      ServerCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      ProxyStatusCommand.class,
+      TokenCommand.class,
+      CertCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Meshctl {
   /** Exit code when everything went well. */
   public static final int OK = 0;
@@ -29,7 +39,7 @@ public final class Meshctl {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      err.println("meshctl: " + e.getMessage());
+      err.println("meshctl: " + (e instanceof CliException ? e.getMessage() : e.toString()));
       return FAILURE;
     });
     int code = cli.execute(args);

@@ -1,0 +1,16 @@
+package dev.meshlet.discovery.push;
+
+import org.jspecify.annotations.Nullable;
+
+/** One open watch stream, as the push side sees it: lines go out, and it can be closed. */
+public interface EventSink {
+  /**
+   * Queues one line (one JSON event and its newline) without blocking.
+   *
+   * @return false when the stream is closed or too far behind; the hub then drops it
+   */
+  boolean send(String line);
+
+  /** Ends the stream; {@code reason} is logged, or null for a normal end. */
+  void close(@Nullable String reason);
+}

@@ -1,0 +1,384 @@
+package dev.meshlet.discovery.push;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshlet.core.config.ResourceId;
+import dev.meshlet.core.config.codec.ConfigReader;
+import dev.meshlet.core.config.snapshot.ConfigSnapshot;
+import dev.meshlet.core.protocol.Ack;
+import dev.meshlet.core.protocol.Endpoint;
+import dev.meshlet.core.protocol.ProtocolJson;
+import dev.meshlet.core.protocol.ProxyStatus;
+import dev.meshlet.core.protocol.ResourceRef;
+import dev.meshlet.core.protocol.SyncStatus;
+import dev.meshlet.core.protocol.WatchEvent;
+import dev.meshlet.discovery.DiscoveryException;
+import dev.meshlet.discovery.store.DiscoveryStore;
+import dev.meshlet.discovery.store.Registered;
+import dev.meshlet.discovery.store.StoreState;
+import dev.meshlet.discovery.store.StoredResource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every agent's watch stream fed. One thread owns all agent state: it computes each
+ * agent's view after a change, sends the difference from what that agent was last sent, records
+ * ACKs and NACKs, and sends heartbeats. Writes to the streams never block it (the sinks queue).
+ * Changes that arrive while a push runs are coalesced into the next one.
+ */
+public final class PushHub implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PushHub.class);
+
+  private final DiscoveryStore store;
+  private final Clock clock;
+  private final ScheduledExecutorService executor;
+  private final Map<String, Agent> agents = new HashMap<>();
+  private final Map<ResourceId, Tree> trees = new HashMap<>();
+  private long pushedVersion = -1;
+  private @Nullable ConfigSnapshot snapshot;
+
+  /** What the hub knows of one agent (owned by the hub's thread). */
+  private static final class Agent {
+    final String leaseId;
+    @Nullable EventSink sink;
+    @Nullable Instant connectedSince;
+    long sent;
+    long acked;
+    long nackVersion = -1;
+    @Nullable String lastNack;
+    Map<ResourceId, Long> sentResources = new HashMap<>();
+    Map<String, Long> sentEndpoints = new HashMap<>();
+
+    Agent(String leaseId) {
+      this.leaseId = leaseId;
+    }
+  }
+
+  private record Tree(long modVersion, ObjectNode json) {}
+
+  public PushHub(DiscoveryStore store, Clock clock, Duration heartbeat) {
+    this.store = store;
+    this.clock = clock;
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "meshlet-push");
+      t.setDaemon(true);
+      return t;
+    });
+    long hb = heartbeat.toMillis();
+    executor.scheduleWithFixedDelay(this::heartbeat, hb, hb, TimeUnit.MILLISECONDS);
+  }
+
+  /** The store changed: push what changed to every agent that watches (coalesced, asynchronous). */
+  public void changed() {
+    executor.execute(this::push);
+  }
+
+  /**
+   * Opens a watch for a registered agent and sends its first event: the full view, or only what
+   * changed since {@code since} when the server can tell. An older stream of the same lease is
+   * closed.
+   */
+  public void open(Registered agent, @Nullable Long since, EventSink sink) {
+    executor.execute(() -> {
+      try {
+        first(agent, since, sink);
+      } catch (RuntimeException e) {
+        log.warn("watch of {} failed to start", agent.leaseId(), e);
+        sink.close("internal error: " + e);
+      }
+    });
+  }
+
+  /** The stream of {@code sink} ended (the client went away or a write failed). */
+  public void closed(String leaseId, EventSink sink) {
+    executor.execute(() -> {
+      Agent a = agents.get(leaseId);
+      if (a != null && a.sink == sink) {
+        a.sink = null;
+      }
+    });
+  }
+
+  /**
+   * Records an agent's ACK or NACK.
+   *
+   * @throws DiscoveryException 404 for an unknown lease, 400 for a version never sent to it
+   */
+  public void ack(Ack ack) {
+    call(() -> {
+      if (!store.state().registrations().containsKey(ack.leaseId())) {
+        throw DiscoveryException.notFound("no registration with lease " + ack.leaseId());
+      }
+      Agent a = agents.computeIfAbsent(ack.leaseId(), Agent::new);
+      if (ack.version() > a.sent) {
+        throw DiscoveryException.badRequest("version " + ack.version() + " was never sent to lease " + ack.leaseId()
+            + " (last sent: " + a.sent + ")");
+      }
+      if (ack.isNack()) {
+        a.lastNack = ack.error();
+        a.nackVersion = ack.version();
+        log.info("lease {} NACKed version {}: {}", ack.leaseId(), ack.version(), ack.error());
+      } else if (ack.version() >= a.acked) {
+        a.acked = ack.version();
+        if (a.nackVersion <= ack.version()) {
+          a.lastNack = null;
+          a.nackVersion = -1;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Every registered agent and where it stands, by namespace and name. */
+  public List<ProxyStatus> status() {
+    return call(() -> {
+      StoreState s = store.state();
+      List<ProxyStatus> out = new ArrayList<>();
+      for (Registered r : s.registrations().values()) {
+        Agent a = agents.get(r.leaseId());
+        long sent = a == null ? 0 : a.sent;
+        long acked = a == null ? 0 : a.acked;
+        boolean connected = a != null && a.sink != null;
+        SyncStatus status;
+        if (a != null && a.lastNack != null && a.nackVersion == a.sent) {
+          status = SyncStatus.NACKED;
+        } else if (connected && acked == sent) {
+          status = SyncStatus.SYNCED;
+        } else {
+          status = SyncStatus.STALE;
+        }
+        out.add(new ProxyStatus(r.name(), r.workload().namespace(), r.workload().service(), r.leaseId(), sent, acked,
+            status, connected, a == null || a.connectedSince == null ? null : a.connectedSince.toString(),
+            a == null ? null : a.lastNack));
+      }
+      out.sort(Comparator.comparing(ProxyStatus::namespace).thenComparing(ProxyStatus::name));
+      return out;
+    });
+  }
+
+  /** Waits until every change committed so far has been pushed (tests and orderly shutdown use it). */
+  public void flush() {
+    call(() -> {
+      push();
+      return null;
+    });
+  }
+
+  private <T> T call(java.util.concurrent.Callable<T> task) {
+    Future<T> f = executor.submit(task);
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("push thread did not answer in 30 s", e);
+    }
+  }
+
+  private ConfigSnapshot snapshot(StoreState s) {
+    if (snapshot == null || snapshot.version() != s.version()) {
+      snapshot = ConfigSnapshot.of(s.version(), s.resources());
+    }
+    return snapshot;
+  }
+
+  private void first(Registered reg, @Nullable Long since, EventSink sink) {
+    StoreState s = store.state();
+    if (!s.registrations().containsKey(reg.leaseId())) {
+      sink.close("lease " + reg.leaseId() + " is no longer registered");
+      return;
+    }
+    Agent a = agents.computeIfAbsent(reg.leaseId(), Agent::new);
+    if (a.sink != null && a.sink != sink) {
+      a.sink.close("replaced by a newer watch of the same lease");
+    }
+    a.sink = sink;
+    a.connectedSince = clock.instant();
+    AgentView view = AgentScope.of(snapshot(s), reg.workload().namespace(), reg.workload().labels()).view(s);
+    WatchEvent event;
+    if (since == null || since < s.compactedVersion() || since > s.version()
+        || scopeChangedSince(s, since, reg.workload().namespace())) {
+      event = new WatchEvent(WatchEvent.Type.FULL, s.version(), trees(view.resources().values()), List.of(),
+          endpoints(view.endpoints().values()), List.of());
+    } else {
+      long v = since;
+      List<StoredResource> changed = view.resources().values().stream().filter(r -> r.modVersion() > v).toList();
+      List<ResourceRef> removed = s.configTombstones().entrySet().stream()
+          .filter(e -> e.getValue() > v).map(e -> ResourceRef.of(e.getKey())).toList();
+      List<Registered> eps = view.endpoints().values().stream().filter(r -> r.modVersion() > v).toList();
+      List<String> gone = s.endpointTombstones().entrySet().stream()
+          .filter(e -> e.getValue() > v).map(Map.Entry::getKey).toList();
+      event = new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone);
+    }
+    a.sentResources = new HashMap<>();
+    view.resources().forEach((id, r) -> a.sentResources.put(id, r.modVersion()));
+    a.sentEndpoints = new HashMap<>();
+    view.endpoints().forEach((id, r) -> a.sentEndpoints.put(id, r.modVersion()));
+    send(a, event);
+  }
+
+  /** Whether something that shapes an agent's scope changed after {@code since}. */
+  private static boolean scopeChangedSince(StoreState s, long since, String namespace) {
+    for (StoredResource r : s.config().values()) {
+      if (r.modVersion() > since && AgentScope.shapesScope(r.resource().kind(), r.resource().namespace(), namespace)) {
+        return true;
+      }
+    }
+    for (Map.Entry<ResourceId, Long> e : s.configTombstones().entrySet()) {
+      if (e.getValue() > since && AgentScope.shapesScope(e.getKey().kind(), e.getKey().namespace(), namespace)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void push() {
+    StoreState s = store.state();
+    if (s.version() == pushedVersion) {
+      return;
+    }
+    pushedVersion = s.version();
+    ConfigSnapshot config = snapshot(s);
+    trees.keySet().retainAll(s.config().keySet());
+    Map<String, AgentView> views = new HashMap<>();
+    for (Agent a : new ArrayList<>(agents.values())) {
+      Registered reg = s.registrations().get(a.leaseId);
+      if (reg == null) {
+        agents.remove(a.leaseId);
+        if (a.sink != null) {
+          a.sink.close("lease " + a.leaseId + " is no longer registered");
+        }
+        continue;
+      }
+      if (a.sink == null) {
+        continue;
+      }
+      String key = reg.workload().namespace() + "|" + new java.util.TreeMap<>(reg.workload().labels());
+      AgentView view = views.computeIfAbsent(key,
+          k -> AgentScope.of(config, reg.workload().namespace(), reg.workload().labels()).view(s));
+      List<StoredResource> changed = new ArrayList<>();
+      view.resources().forEach((id, r) -> {
+        Long had = a.sentResources.get(id);
+        if (had == null || had != r.modVersion()) {
+          changed.add(r);
+        }
+      });
+      List<ResourceRef> removed = new ArrayList<>();
+      a.sentResources.keySet().forEach(id -> {
+        if (!view.resources().containsKey(id)) {
+          removed.add(ResourceRef.of(id));
+        }
+      });
+      List<Registered> eps = new ArrayList<>();
+      view.endpoints().forEach((id, r) -> {
+        Long had = a.sentEndpoints.get(id);
+        if (had == null || had != r.modVersion()) {
+          eps.add(r);
+        }
+      });
+      List<String> gone = new ArrayList<>();
+      a.sentEndpoints.keySet().forEach(id -> {
+        if (!view.endpoints().containsKey(id)) {
+          gone.add(id);
+        }
+      });
+      if (changed.isEmpty() && removed.isEmpty() && eps.isEmpty() && gone.isEmpty()) {
+        continue;
+      }
+      changed.forEach(r -> a.sentResources.put(r.resource().id(), r.modVersion()));
+      removed.forEach(r -> a.sentResources.remove(r.toId().orElseThrow()));
+      eps.forEach(r -> a.sentEndpoints.put(r.leaseId(), r.modVersion()));
+      gone.forEach(a.sentEndpoints::remove);
+      send(a, new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone));
+    }
+  }
+
+  private void heartbeat() {
+    long v = store.state().version();
+    String line = ProtocolJson.write(WatchEvent.heartbeat(v)) + "\n";
+    for (Agent a : agents.values()) {
+      EventSink sink = a.sink;
+      if (sink != null && !sink.send(line)) {
+        drop(a, "heartbeat could not be queued");
+      }
+    }
+  }
+
+  private void send(Agent a, WatchEvent event) {
+    EventSink sink = a.sink;
+    if (sink == null) {
+      return;
+    }
+    a.sent = event.version();
+    if (!sink.send(ProtocolJson.write(event) + "\n")) {
+      drop(a, "stream closed or too far behind");
+    }
+  }
+
+  /** Forgets a stream; the agent resumes with since=its version on a new one. */
+  private void drop(Agent a, String why) {
+    EventSink sink = a.sink;
+    a.sink = null;
+    if (sink != null) {
+      sink.close(why);
+    }
+    // What it was sent is unknown now; the resume's since says what it has.
+    a.sentResources = new HashMap<>();
+    a.sentEndpoints = new HashMap<>();
+  }
+
+  private List<ObjectNode> trees(java.util.Collection<StoredResource> resources) {
+    List<ObjectNode> out = new ArrayList<>(resources.size());
+    for (StoredResource r : resources) {
+      Tree t = trees.get(r.resource().id());
+      if (t == null || t.modVersion() != r.modVersion()) {
+        t = new Tree(r.modVersion(), ConfigReader.toTree(r.resource()));
+        trees.put(r.resource().id(), t);
+      }
+      out.add(t.json());
+    }
+    return out;
+  }
+
+  private static List<Endpoint> endpoints(java.util.Collection<Registered> regs) {
+    List<Endpoint> out = new ArrayList<>(regs.size());
+    for (Registered r : regs) {
+      out.add(new Endpoint(r.leaseId(), r.workload()));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    try {
+      executor.submit(() -> agents.values().forEach(a -> {
+        if (a.sink != null) {
+          a.sink.close(null);
+          a.sink = null;
+        }
+      })).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("closing streams: {}", e.toString());
+    }
+    executor.shutdownNow();
+  }
+}
