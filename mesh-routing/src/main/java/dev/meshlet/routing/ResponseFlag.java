@@ -7,6 +7,8 @@ package dev.meshlet.routing;
 public enum ResponseFlag {
   /** No route matched the request. */
   NR("no route"),
+  /** No cluster: the route names a destination host or subset that does not exist. */
+  NC("no cluster found"),
   /** No healthy upstream: every endpoint is ejected, or there is none. */
   UH("no healthy upstream"),
   /** Upstream connection failure. */

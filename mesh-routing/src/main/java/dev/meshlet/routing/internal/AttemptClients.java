@@ -1,0 +1,50 @@
+package dev.meshlet.routing.internal;
+
+import dev.meshlet.routing.pool.RequestsPerConnection;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.CookieJar;
+import okhttp3.OkHttpClient;
+
+/**
+ * The OkHttp clients attempts run on, all derived from the application's with {@code newBuilder()}
+ * so they share its connection pool and dispatcher: without the application's interceptors (they
+ * already ran on the logical call), without following redirects (the mesh follows them, through
+ * routing), without the cookie jar and cache (they would see endpoint addresses), with a tracker of what each attempt sent, and with the destination's connect timeout.
+ * A client that must not replay requests has OkHttp's own silent retry off.
+ */
+final class AttemptClients {
+  private final OkHttpClient base;
+  private final ConcurrentHashMap<Duration, OkHttpClient[]> byConnectTimeout = new ConcurrentHashMap<>();
+
+  AttemptClients(OkHttpClient application) {
+    // Cookies and the cache belong to the logical URL ("http://reviews/..."), not to an endpoint's
+    // address: the mesh interceptor handles the cookie jar; the cache is not used for mesh calls.
+    OkHttpClient.Builder b = application.newBuilder().followRedirects(false).followSslRedirects(false)
+        .cookieJar(CookieJar.NO_COOKIES).cache(null)
+        .eventListenerFactory(AttemptTracker.wrap(application.eventListenerFactory()))
+        .addNetworkInterceptor(new RequestsPerConnection(r -> {
+          AttemptTracker t = r.tag(AttemptTracker.class);
+          return t == null ? 0 : t.maxRequestsPerConnection();
+        }));
+    b.interceptors().clear();
+    this.base = b.build();
+  }
+
+  /** The client for requests that may be replayed ({@code replayable}) or not, connecting within {@code connectTimeout}. */
+  OkHttpClient client(Duration connectTimeout, boolean replayable) {
+    OkHttpClient[] pair = byConnectTimeout.get(connectTimeout);
+    if (pair == null) {
+      pair = byConnectTimeout.computeIfAbsent(connectTimeout, t -> {
+        OkHttpClient c = base.connectTimeoutMillis() == t.toMillis() ? base : base.newBuilder().connectTimeout(t).build();
+        return new OkHttpClient[] {c, c.newBuilder().retryOnConnectionFailure(false).build()};
+      });
+    }
+    return replayable ? pair[0] : pair[1];
+  }
+
+  /** The client for calls outside any destination policy (pass-through, mirrors). */
+  OkHttpClient plain(boolean replayable) {
+    return client(Duration.ofMillis(base.connectTimeoutMillis()), replayable);
+  }
+}

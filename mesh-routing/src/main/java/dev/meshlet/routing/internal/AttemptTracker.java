@@ -1,0 +1,41 @@
+package dev.meshlet.routing.internal;
+
+import okhttp3.Call;
+import okhttp3.EventListener;
+
+/**
+ * Rides along one attempt (as a request tag): watches OkHttp's events to tell whether the request
+ * may have reached the server (once OkHttp starts writing request headers, it may have), and
+ * carries the destination's {@code maxRequestsPerConnection} to the network interceptor.
+ */
+final class AttemptTracker extends EventListener {
+  private final int maxRequestsPerConnection;
+  private volatile boolean requestStarted;
+
+  AttemptTracker(int maxRequestsPerConnection) {
+    this.maxRequestsPerConnection = maxRequestsPerConnection;
+  }
+
+  /** The destination's {@code maxRequestsPerConnection}; 0 for no limit. */
+  int maxRequestsPerConnection() {
+    return maxRequestsPerConnection;
+  }
+
+  boolean requestStarted() {
+    return requestStarted;
+  }
+
+  @Override
+  public void requestHeadersStart(Call call) {
+    requestStarted = true;
+  }
+
+  /** Wraps the application's listener factory so each attempt also reports to its tracker. */
+  static EventListener.Factory wrap(EventListener.Factory user) {
+    return call -> {
+      EventListener u = user.create(call);
+      AttemptTracker t = call.request().tag(AttemptTracker.class);
+      return t == null ? u : u.plus(t);
+    };
+  }
+}

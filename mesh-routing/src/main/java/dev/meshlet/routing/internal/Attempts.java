@@ -1,0 +1,280 @@
+package dev.meshlet.routing.internal;
+
+import dev.meshlet.routing.CallOptions;
+import dev.meshlet.routing.MeshCallException;
+import dev.meshlet.routing.MeshCallListener;
+import dev.meshlet.routing.MeshHeaders;
+import dev.meshlet.routing.ResponseFlag;
+import dev.meshlet.routing.endpoint.Endpoint;
+import dev.meshlet.routing.lb.EndpointFilter;
+import dev.meshlet.routing.lb.LoadBalancer;
+import dev.meshlet.routing.lb.Pick;
+import dev.meshlet.routing.outlier.OutlierDetector;
+import dev.meshlet.routing.pool.OverflowException;
+import dev.meshlet.routing.pool.Permit;
+import dev.meshlet.routing.retry.Failure;
+import dev.meshlet.routing.retry.RetryBudget;
+import dev.meshlet.routing.retry.RetryPolicy;
+import dev.meshlet.routing.route.CompiledRoute;
+import dev.meshlet.routing.route.RouteRequest;
+import dev.meshlet.routing.route.RouteTarget;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tries of one call toward one cluster: the route's timeout bounds them all, each has its own
+ * per-try timeout, retryOn decides what is retried, a retry avoids the endpoints already tried,
+ * waits a jittered backoff, and needs the retry budget's leave. A call that may not run twice
+ * (POST, PATCH, or what the application marks) is not retried once its request may have reached
+ * the server, unless the application or the route says it is idempotent.
+ */
+final class Attempts {
+  private static final long NO_DEADLINE = CallRules.NO_DEADLINE;
+
+  private final MeshContext ctx;
+  private final AttemptClients clients;
+  private final Cancellations cancellations;
+  private final Call outer;
+  private final String authority;
+  private final CompiledRoute route;
+  private final Cluster cluster;
+  private final RouteTarget target;
+  private final RouteRequest routeRequest;
+  private final Request upstream;
+  private final Set<ResponseFlag> flags;
+  private final boolean idempotent;
+  private int count;
+  private @Nullable Permit retryPermit;
+  private @Nullable String setCookie;
+
+  Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Call outer, String authority,
+      CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
+      Set<ResponseFlag> flags) {
+    this.ctx = ctx;
+    this.clients = clients;
+    this.cancellations = cancellations;
+    this.outer = outer;
+    this.authority = authority;
+    this.route = route;
+    this.cluster = cluster;
+    this.target = target;
+    this.routeRequest = routeRequest;
+    this.upstream = upstream;
+    this.flags = flags;
+    this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
+  }
+
+  int attemptCount() {
+    return count;
+  }
+
+  Response execute() throws IOException {
+    try {
+      return run();
+    } finally {
+      releaseRetry();
+    }
+  }
+
+  private Response run() throws IOException {
+    RetryPolicy policy = route.retry();
+    long deadline = CallRules.deadline(ctx.clock.millis(), route, upstream);
+    RetryBudget budget = ctx.budget(cluster.service().fqdn());
+    budget.deposit();
+    List<Endpoint> tried = new ArrayList<>(2);
+    while (true) {
+      count++;
+      if (outer.isCanceled()) {
+        throw failure(ResponseFlag.DC, "the call was cancelled", null);
+      }
+      long now = ctx.clock.millis();
+      long remaining = deadline == NO_DEADLINE ? NO_DEADLINE : deadline - now;
+      if (remaining <= 0) {
+        throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + (count - 1) + " tries", null);
+      }
+      long tryTimeout = policy.perTryTimeout() == null ? remaining : Math.min(policy.perTryTimeout().toMillis(), remaining);
+      Endpoint endpoint = null;
+      Request.Builder rb = upstream.newBuilder();
+      if (!cluster.service().originalDestination()) {
+        endpoint = pick(policy, tried);
+        tried.add(endpoint);
+        rb.url(upstream.url().newBuilder().host(endpoint.address()).port(endpoint.port()).build());
+      }
+      if (tryTimeout != NO_DEADLINE) {
+        rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
+      }
+      AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
+      rb.tag(AttemptTracker.class, tracker);
+      Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent).newCall(rb.build());
+      if (tryTimeout != NO_DEADLINE) {
+        call.timeout().timeout(tryTimeout, TimeUnit.MILLISECONDS);
+      }
+      Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
+      long started = System.nanoTime();
+      if (endpoint != null) {
+        cluster.state.balancers().activeRequests().start(endpoint);
+      }
+      Response response;
+      cancellations.started(outer, call);
+      try {
+        response = call.execute();
+      } catch (IOException e) {
+        cancellations.finished(outer);
+        if (outer.isCanceled()) {
+          finished(endpoint, permit, -1);
+          throw failure(ResponseFlag.DC, "the call was cancelled", e);
+        }
+        boolean timedOut = e instanceof InterruptedIOException;
+        Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
+        finished(endpoint, permit, 0);
+        listen(endpoint, 0, e, started);
+        if (deadline != NO_DEADLINE && ctx.clock.millis() >= deadline) {
+          throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
+        }
+        boolean mayRetry = policy.retriable(kind) && (idempotent || !kind.mayHaveReachedServer());
+        if (!mayRetry || count > policy.retries() || !budget.tryWithdraw() || !takeRetryPermit()) {
+          ResponseFlag flag = mayRetry ? ResponseFlag.URX : switch (kind) {
+            case CONNECT_FAILURE -> ResponseFlag.UF;
+            case PER_TRY_TIMEOUT -> ResponseFlag.UT;
+            case RESET, REFUSED_STREAM -> ResponseFlag.UR;
+          };
+          String why = CallRules.describe(kind, endpoint) + (mayRetry ? " (" + count + " tries, retries exhausted or over budget)"
+              : !policy.retriable(kind) || policy.retries() == 0 ? "" : " (not retried: the request may have reached the server and "
+                  + upstream.method() + " is not idempotent)");
+          throw failure(flag, why, e);
+        }
+        backoff(policy, deadline);
+        continue;
+      }
+      cancellations.finished(outer);
+      finished(endpoint, permit, response.code());
+      listen(endpoint, response.code(), null, started);
+      if (!policy.retriable(response.code(), response.headers())) {
+        return withCookie(response);
+      }
+      // The server answered, so it had the request: only idempotent calls go again.
+      if (!idempotent) {
+        return withCookie(response);
+      }
+      if (count > policy.retries() || !budget.tryWithdraw() || !takeRetryPermit()) {
+        flags.add(ResponseFlag.URX);
+        return withCookie(response);
+      }
+      response.close();
+      backoff(policy, deadline);
+    }
+  }
+
+  /** An endpoint for this try: healthy (not ejected), and not one tried before when the policy says so. */
+  private Endpoint pick(RetryPolicy policy, List<Endpoint> tried) throws MeshCallException {
+    OutlierDetector outlier = cluster.outlier;
+    EndpointFilter healthy = EndpointFilter.NONE;
+    if (outlier != null) {
+      cluster.state.maybeSweep(outlier);
+      healthy = outlier.filter();
+    }
+    LoadBalancer balancer = cluster.balancer;
+    if (balancer == null) {
+      throw failure(ResponseFlag.UH, "no endpoint of " + cluster.name() + " to send to", null);
+    }
+    Pick pick = null;
+    if (policy.ignorePreviousHosts() && !tried.isEmpty()) {
+      pick = balancer.pick(upstream, null, healthy.or(tried::contains));
+    }
+    if (pick == null) {
+      pick = balancer.pick(upstream, null, healthy);
+    }
+    if (pick == null) {
+      throw failure(ResponseFlag.UH, "all " + cluster.endpoints.size() + " endpoints of " + cluster.name()
+          + " are ejected by outlier detection", null);
+    }
+    if (pick.setCookie() != null) {
+      setCookie = pick.setCookie();
+    }
+    return pick.endpoint();
+  }
+
+  private Permit acquire(long maxWaitMillis) throws MeshCallException {
+    try {
+      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)));
+    } catch (OverflowException e) {
+      throw failure(ResponseFlag.UO, e.getMessage(), e);
+    } catch (InterruptedIOException e) {
+      throw failure(ResponseFlag.DC, "interrupted while waiting for a connection", e);
+    }
+  }
+
+  /** Takes a permit of the destination's {@code maxRetries}, held until the retry's try ends. */
+  private boolean takeRetryPermit() {
+    retryPermit = cluster.limiter.tryAcquireRetry();
+    return retryPermit != null;
+  }
+
+  private void releaseRetry() {
+    Permit p = retryPermit;
+    retryPermit = null;
+    if (p != null) {
+      p.release();
+    }
+  }
+
+  private void finished(@Nullable Endpoint endpoint, Permit permit, int status) {
+    permit.release();
+    releaseRetry();
+    if (endpoint == null) {
+      return;
+    }
+    cluster.state.balancers().activeRequests().finish(endpoint);
+    OutlierDetector outlier = cluster.outlier;
+    if (outlier != null && status >= 0) { // a cancelled try says nothing of the endpoint
+      if (status == 0) {
+        outlier.onLocalOriginFailure(endpoint);
+      } else {
+        outlier.onResponse(endpoint, status);
+      }
+    }
+  }
+
+  private Response withCookie(Response response) {
+    return setCookie == null ? response : response.newBuilder().addHeader("Set-Cookie", setCookie).build();
+  }
+
+  private void backoff(RetryPolicy policy, long deadline) throws IOException {
+    long pause = policy.backoffMillis(count, ctx.random);
+    if (deadline != NO_DEADLINE) {
+      pause = Math.min(pause, Math.max(0, deadline - ctx.clock.millis()));
+    }
+    if (pause <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure(ResponseFlag.DC, "interrupted while backing off", new InterruptedIOException());
+    }
+  }
+
+  private MeshCallException failure(ResponseFlag flag, String reason, @Nullable Throwable cause) {
+    return new MeshCallException(flag, authority, route.name(), cluster.name(), reason, cause);
+  }
+
+  private void listen(@Nullable Endpoint endpoint, int status, @Nullable Throwable failure, long startedNanos) {
+    try {
+      ctx.listener.onAttempt(new MeshCallListener.Attempt(authority, route.name(), cluster.name(),
+          endpoint == null ? null : endpoint.hostPort(), count, status, failure,
+          Duration.ofNanos(System.nanoTime() - startedNanos)));
+    } catch (RuntimeException ignored) {
+      // Telemetry must never fail a call.
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.meshlet.routing.internal;
+
+import dev.meshlet.routing.endpoint.Endpoint;
+import dev.meshlet.routing.lb.LoadBalancer;
+import dev.meshlet.routing.outlier.OutlierDetector;
+import dev.meshlet.routing.policy.EffectivePolicy;
+import dev.meshlet.routing.pool.PoolLimiter;
+import dev.meshlet.routing.resolve.Service;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a route destination goes under one snapshot (Envoy's cluster): a service's endpoints on
+ * one port, narrowed to a subset, with the merged DestinationRule policy, its load balancer, and
+ * the long-lived outlier detector and pool limiter of the destination.
+ */
+final class Cluster {
+  final String name;
+  final Service service;
+  final int port;
+  final List<Endpoint> endpoints;
+  final EffectivePolicy policy;
+  final @Nullable LoadBalancer balancer;
+  final @Nullable OutlierDetector outlier;
+  final PoolLimiter limiter;
+  final DestinationState state;
+
+  Cluster(String name, Service service, int port, List<Endpoint> endpoints, EffectivePolicy policy,
+      @Nullable LoadBalancer balancer, @Nullable OutlierDetector outlier, PoolLimiter limiter, DestinationState state) {
+    this.name = name;
+    this.service = service;
+    this.port = port;
+    this.endpoints = List.copyOf(endpoints);
+    this.policy = policy;
+    this.balancer = balancer;
+    this.outlier = outlier;
+    this.limiter = limiter;
+    this.state = state;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Service service() {
+    return service;
+  }
+}

@@ -1,0 +1,252 @@
+package dev.meshlet.routing.internal;
+
+import dev.meshlet.routing.MeshCallException;
+import dev.meshlet.routing.MeshCallListener;
+import dev.meshlet.routing.MeshHeaders;
+import dev.meshlet.routing.ResponseFlag;
+import dev.meshlet.routing.resolve.Service;
+import dev.meshlet.routing.route.CompiledRoute;
+import dev.meshlet.routing.route.RouteRequest;
+import dev.meshlet.routing.route.RouteTable;
+import dev.meshlet.routing.route.RouteTarget;
+import dev.meshlet.routing.route.Synthetic;
+import dev.meshlet.routing.fault.FaultPolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.List;
+import okhttp3.Call;
+import okhttp3.Cookie;
+import okhttp3.CookieJar;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mesh's step in the application's OkHttp chain, last among its interceptors: resolves the
+ * host, picks the route, applies faults, redirects, direct responses and rewrites, sends mirrors,
+ * then runs the attempts (see {@link Attempts}) on a client derived from the application's. It
+ * never calls {@code chain.proceed}: each attempt is a call of its own so that it can be timed
+ * out and cancelled alone. Redirects are followed here, through the mesh, when the application's
+ * client follows them.
+ */
+public final class MeshInterceptor implements Interceptor {
+  private static final int MAX_FOLLOW_UPS = 20;
+
+  private final MeshContext ctx;
+  private final AttemptClients clients;
+  private final Cancellations cancellations = new Cancellations();
+  private final boolean followRedirects;
+  private final boolean followSslRedirects;
+  private final CookieJar cookieJar;
+
+  /**
+   * @param base the application's client; attempts run on clients derived from it (same pool,
+   *     dispatcher and network interceptors; not its application interceptors, which already ran)
+   */
+  public MeshInterceptor(MeshContext ctx, OkHttpClient base) {
+    this.ctx = ctx;
+    this.clients = new AttemptClients(base);
+    this.followRedirects = base.followRedirects();
+    this.followSslRedirects = base.followSslRedirects();
+    this.cookieJar = base.cookieJar();
+  }
+
+  /** The listener factory the application's wrapped client must use, so cancelling a call cancels its attempt. */
+  public okhttp3.EventListener.Factory eventListenerFactory(okhttp3.EventListener.Factory application) {
+    return cancellations.wrap(application);
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    for (int followUps = 0; ; followUps++) {
+      Response response = withCookies(request, chain.call());
+      if (!followRedirects || followUps >= MAX_FOLLOW_UPS) {
+        return response;
+      }
+      Request next = FollowUps.redirect(response, request, followSslRedirects);
+      if (next == null) {
+        return response;
+      }
+      response.close();
+      request = next;
+    }
+  }
+
+  /** The application's cookie jar, applied to the logical URL as OkHttp's bridge would. */
+  private Response withCookies(Request request, Call outer) throws IOException {
+    if (cookieJar == CookieJar.NO_COOKIES) {
+      return exchange(request, outer);
+    }
+    HttpUrl url = request.url();
+    List<Cookie> cookies = cookieJar.loadForRequest(url);
+    if (!cookies.isEmpty() && request.header("Cookie") == null) {
+      StringBuilder sb = new StringBuilder();
+      for (Cookie c : cookies) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(c.name()).append('=').append(c.value());
+      }
+      request = request.newBuilder().header("Cookie", sb.toString()).build();
+    }
+    Response response = exchange(request, outer);
+    List<Cookie> received = Cookie.parseAll(url, response.headers());
+    if (!received.isEmpty()) {
+      cookieJar.saveFromResponse(url, received);
+    }
+    return response;
+  }
+
+  /** One logical exchange: resolve, route, and answer (without following redirects). */
+  private Response exchange(Request request, Call outer) throws IOException {
+    long start = System.nanoTime();
+    CompiledMesh mesh = ctx.current();
+    String authority = RouteRequest.authority(request);
+    Service service = mesh.directory.resolve(authority);
+    if (service == null) {
+      if (mesh.directory.registryOnly()) {
+        throw fail(start, authority, null, null, ResponseFlag.NR,
+            "host " + authority + " is not a known service and " + mesh.directory.sidecarName()
+                + " sets outboundTrafficPolicy REGISTRY_ONLY", null);
+      }
+      return passThrough(request, authority, start);
+    }
+    RouteRequest rr = RouteRequest.of(request);
+    RouteTable table = mesh.table(service);
+    RouteTable.Match match = table.match(rr);
+    if (match == null) {
+      throw fail(start, authority, null, null, ResponseFlag.NR,
+          "no route of " + (table.virtualService() == null ? service.fqdn() : "VirtualService " + table.virtualService())
+              + " matches " + request.method() + " " + rr.path(), null);
+    }
+    CompiledRoute route = match.route();
+    if (route.directResponse() != null) {
+      return finish(start, authority, route, null, editResponse(route, null,
+          route.directResponse().respond(request, route.name())), EnumSet.noneOf(ResponseFlag.class), 0);
+    }
+    if (route.redirect() != null) {
+      return finish(start, authority, route, null, editResponse(route, null,
+          route.redirect().respond(rr, route.name())), EnumSet.noneOf(ResponseFlag.class), 0);
+    }
+    Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
+    FaultPolicy fault = route.fault();
+    if (fault != null) {
+      long delay = fault.delayMillis(ctx.random);
+      if (delay > 0) {
+        flags.add(ResponseFlag.DI);
+        sleep(delay, outer, authority, route.name());
+      }
+      if (fault.aborts(ctx.random)) {
+        flags.add(ResponseFlag.FI);
+        Response.Builder b = Synthetic.response(request, fault.abortStatus(), "fault filter abort".getBytes(), null,
+            route.name(), null);
+        if (fault.grpcStatus() != null) {
+          b.header("grpc-status", fault.grpcStatus());
+        }
+        return finish(start, authority, route, null, withFlags(b.build(), flags), flags, 0);
+      }
+    }
+    RouteTarget target = route.pick(ctx.random);
+    Cluster cluster;
+    try {
+      cluster = target == null ? null
+          : mesh.cluster(target.host(), target.subset(), target.port() != null ? target.port() : request.url().port());
+    } catch (IllegalArgumentException e) {
+      throw fail(start, authority, route, target.cluster(), ResponseFlag.NC,
+          "the DestinationRule of " + target.host() + " cannot apply: " + e.getMessage(), e);
+    }
+    if (cluster == null) {
+      String what = target == null ? "the route has no destination"
+          : target.subset() == null ? "destination host " + target.host() + " is not a known service"
+              : "subset " + target.subset() + " of " + target.host() + " is not defined by a DestinationRule";
+      throw fail(start, authority, route, target == null ? null : target.cluster(), ResponseFlag.NC, what, null);
+    }
+    Request upstream = Rewrites.upstream(rr, match, target);
+    upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
+    Attempts run = new Attempts(ctx, clients, cancellations, outer, authority, route, cluster, target, rr, upstream,
+        flags);
+    Response response;
+    try {
+      response = run.execute();
+    } catch (MeshCallException e) {
+      listenCall(start, authority, route, cluster.name(), 0, EnumSet.of(e.flag()), run.attemptCount());
+      throw e;
+    }
+    response = editResponse(route, target, response).newBuilder().request(request).build();
+    return finish(start, authority, route, cluster.name(), withFlags(response, flags), flags, run.attemptCount());
+  }
+
+  private Response passThrough(Request request, String authority, long start) throws IOException {
+    try {
+      Response r = clients.plain(true).newCall(request).execute();
+      listenCall(start, authority, null, null, r.code(), Set.of(), 1);
+      return r;
+    } catch (IOException e) {
+      listenCall(start, authority, null, null, 0, Set.of(), 1);
+      throw e;
+    }
+  }
+
+  private static Response editResponse(CompiledRoute route, @Nullable RouteTarget target, Response r) {
+    boolean byTarget = target != null && target.headers().editsResponse();
+    if (!byTarget && !route.headers().editsResponse()) {
+      return r;
+    }
+    Response.Builder b = r.newBuilder();
+    if (byTarget) {
+      target.headers().applyTo(b);
+    }
+    route.headers().applyTo(b);
+    return b.build();
+  }
+
+  static Response withFlags(Response r, Set<ResponseFlag> flags) {
+    if (flags.isEmpty()) {
+      return r;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (ResponseFlag f : flags) {
+      sb.append(sb.length() == 0 ? "" : ",").append(f.name());
+    }
+    return r.newBuilder().header(MeshHeaders.RESPONSE_FLAGS, sb.toString()).build();
+  }
+
+  private Response finish(long start, String authority, CompiledRoute route, @Nullable String destination,
+      Response response, Set<ResponseFlag> flags, int attemptCount) {
+    listenCall(start, authority, route, destination, response.code(), flags, attemptCount);
+    return response;
+  }
+
+  private MeshCallException fail(long start, String authority, @Nullable CompiledRoute route,
+      @Nullable String destination, ResponseFlag flag, String reason, @Nullable Throwable cause) {
+    listenCall(start, authority, route, destination, 0, EnumSet.of(flag), 0);
+    return new MeshCallException(flag, authority, route == null ? null : route.name(), destination, reason, cause);
+  }
+
+  private void listenCall(long start, String authority, @Nullable CompiledRoute route, @Nullable String destination,
+      int status, Set<ResponseFlag> flags, int attemptCount) {
+    try {
+      ctx.listener.onCall(new MeshCallListener.Call(authority, route == null ? null : route.name(), destination,
+          status, flags, attemptCount, Duration.ofNanos(System.nanoTime() - start)));
+    } catch (RuntimeException ignored) {
+      // Telemetry must never fail a call.
+    }
+  }
+
+  private static void sleep(long millis, Call outer, String authority, String route) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MeshCallException(ResponseFlag.DC, authority, route, null, "interrupted during an injected delay",
+          new InterruptedIOException());
+    }
+    if (outer.isCanceled()) {
+      throw new MeshCallException(ResponseFlag.DC, authority, route, null, "call cancelled", null);
+    }
+  }
+}
