@@ -54,7 +54,17 @@ public final class MeshContext {
     this.nonIdempotentMethods = Set.copyOf(nonIdempotentMethods);
     this.budgetConfig = budgetConfig;
     this.locality = locality;
-    this.compiled = new CompiledMesh(config.get(), endpoints.get(), this);
+    ConfigSnapshot first = config.get();
+    CompiledMesh initial;
+    try {
+      initial = new CompiledMesh(first, endpoints.get(), this);
+    } catch (RuntimeException e) {
+      // Refused as any later snapshot would be: start from nothing rather than not at all.
+      LOG.log(System.Logger.Level.WARNING, "config snapshot " + first.version() + " refused: " + e, e);
+      refused = first;
+      initial = new CompiledMesh(ConfigSnapshot.empty(), endpoints.get(), this);
+    }
+    this.compiled = initial;
   }
 
   /**
@@ -65,18 +75,26 @@ public final class MeshContext {
     ConfigSnapshot c = config.get();
     EndpointRegistry r = endpoints.get();
     CompiledMesh m = compiled;
-    if (m.config == c && m.registry == r || c == refused) {
+    if (c == refused) {
+      c = m.config; // a refused snapshot is skipped; a new registry still applies
+    }
+    if (m.config == c && m.registry == r) {
       return m;
     }
     synchronized (compileLock) {
       m = compiled;
+      if (c == refused) {
+        c = m.config;
+      }
       if (m.config != c || m.registry != r) {
         try {
           m = new CompiledMesh(c, r, this);
           compiled = m;
         } catch (RuntimeException e) {
           // A snapshot that cannot compile is refused whole; the last good one stays in force.
-          refused = c;
+          if (c != m.config) {
+            refused = c;
+          }
           LOG.log(System.Logger.Level.WARNING, "config snapshot " + c.version() + " refused: " + e, e);
         }
       }

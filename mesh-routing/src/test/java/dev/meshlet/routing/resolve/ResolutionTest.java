@@ -73,4 +73,22 @@ class ResolutionTest {
     assertThat(outside.count()).isZero();
     assertThat(mesh.body("http://reviews/r")).isEqualTo("reviews");
   }
+
+  @Test
+  void sidecarEgressHostsHideOtherServicesUnderRegistryOnly() throws Exception {
+    mesh.backend("reviews.default.svc.cluster.local", "reviews");
+    Backend ratings = mesh.backend("ratings.default.svc.cluster.local", "ratings");
+    mesh.config("""
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata: {name: default, namespace: default}
+        spec:
+          egress: [{hosts: ["./reviews.default.svc.cluster.local"]}]
+          outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+        """).start();
+    assertThat(mesh.body("http://reviews/r")).isEqualTo("reviews");
+    assertThatThrownBy(() -> mesh.get("http://ratings/r"))
+        .isInstanceOfSatisfying(MeshCallException.class, e -> assertThat(e.flag()).isEqualTo(ResponseFlag.NR));
+    assertThat(ratings.count()).isZero();
+  }
 }

@@ -182,4 +182,18 @@ class RetryTest {
     assertThat(ratings.count()).isLessThanOrEqualTo(calls + (int) (0.2 * calls) + 10);
     assertThat(ratings.count()).isGreaterThanOrEqualTo(calls + (int) (0.2 * calls));
   }
+
+  @Test
+  void aDeadlineTheApplicationPassesOnCutsTheCallShort() throws Exception {
+    Backend ratings = mesh.backend(RATINGS, "ratings")
+        .respond(r -> new MockResponse.Builder().headersDelay(3, TimeUnit.SECONDS).build());
+    start(); // no VirtualService: no route timeout
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> mesh.call(new Request.Builder().url("http://ratings/r")
+        .header(MeshHeaders.DEADLINE_MS, "300").build()))
+        .isInstanceOfSatisfying(MeshCallException.class, e -> assertThat(e.flag()).isEqualTo(ResponseFlag.UT));
+    assertThat((System.nanoTime() - start) / 1_000_000).isBetween(250L, 2500L);
+    long sent = Long.parseLong(ratings.received().get(0).getHeaders().get(MeshHeaders.DEADLINE_MS));
+    assertThat(sent).isBetween(1L, 300L);
+  }
 }
