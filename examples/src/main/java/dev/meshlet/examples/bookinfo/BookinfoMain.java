@@ -51,7 +51,7 @@ public final class BookinfoMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BookinfoWorkload.Options options = new BookinfoWorkload.Options(BookinfoWorkload.Service.of(service), version,
-        namespace, port, adminPort, discovery, token, "http://", parseDuration(reviewsTimeout));
+        namespace, port, adminPort, discovery, token, java.util.Map.of(), parseDuration(reviewsTimeout));
     BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(30));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

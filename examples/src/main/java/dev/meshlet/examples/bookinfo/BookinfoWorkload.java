@@ -59,15 +59,17 @@ public final class BookinfoWorkload implements AutoCloseable {
    * @param adminPort the admin endpoint's port (0: any free one)
    * @param discovery the discovery server's URL, or null to run alone (unknown hosts pass through)
    * @param token the bootstrap token proving the workload's service account, with {@code discovery}
+   * @param peers base URLs of the services this one calls, by service name; a service not named is
+   *     called as {@code http://NAME}, which the mesh resolves
    * @param reviewsTimeout productpage's timeout per try toward reviews
    */
   public record Options(Service service, String version, String namespace, int port, int adminPort,
-      @Nullable String discovery, @Nullable String token, String peerScheme, Duration reviewsTimeout) {
+      @Nullable String discovery, @Nullable String token, Map<String, String> peers, Duration reviewsTimeout) {
     public Options {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(namespace, "namespace");
-      Objects.requireNonNull(peerScheme, "peerScheme");
+      peers = Map.copyOf(peers);
       Objects.requireNonNull(reviewsTimeout, "reviewsTimeout");
       if (discovery != null && (token == null || token.isEmpty())) {
         throw new IllegalArgumentException("token: missing (expected: a bootstrap token from 'meshctl token create "
@@ -75,9 +77,25 @@ public final class BookinfoWorkload implements AutoCloseable {
       }
     }
 
-    /** Options for {@code service} v1 in namespace default on any free ports, alone. */
+    /** These options with {@code service} called at {@code baseUrl} instead of through the registry. */
+    public Options withPeer(String service, String baseUrl) {
+      Map<String, String> more = new java.util.HashMap<>(peers);
+      more.put(service, baseUrl);
+      return new Options(this.service, version, namespace, port, adminPort, discovery, token, more, reviewsTimeout);
+    }
+
+    /** These options with productpage's timeout per try toward reviews. */
+    public Options withReviewsTimeout(Duration timeout) {
+      return new Options(service, version, namespace, port, adminPort, discovery, token, peers, timeout);
+    }
+
+    String peer(String name) {
+      return peers.getOrDefault(name, "http://" + name);
+    }
+
+    /** Options for {@code service} in namespace default on any free ports, alone. */
     public static Options of(Service service, String version) {
-      return new Options(service, version, "default", 0, 0, null, null, "http://", ProductPage.REVIEWS_TIMEOUT);
+      return new Options(service, version, "default", 0, 0, null, null, Map.of(), ProductPage.REVIEWS_TIMEOUT);
     }
   }
 
@@ -134,12 +152,11 @@ public final class BookinfoWorkload implements AutoCloseable {
   }
 
   private static HttpHandler handlerFor(Options options, ServiceMesh mesh) {
-    String scheme = options.peerScheme();
     return switch (options.service()) {
-      case PRODUCTPAGE -> new ProductPage(mesh.httpClient(), scheme + "details", scheme + "reviews", options.reviewsTimeout());
+      case PRODUCTPAGE -> new ProductPage(mesh.httpClient(), options.peer("details"), options.peer("reviews"), options.reviewsTimeout());
       case DETAILS -> new Details(options.version());
       case REVIEWS -> new Reviews(options.version(), "reviews-" + options.version() + "-" + mesh.self().ports().get("http"),
-          mesh.httpClient(), scheme + "ratings");
+          mesh.httpClient(), options.peer("ratings"));
       case RATINGS -> new Ratings(options.version());
     };
   }

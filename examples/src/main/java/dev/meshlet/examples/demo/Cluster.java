@@ -248,15 +248,8 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  /** Stops every process this cluster started: workloads first, the discovery server last. */
-  @Override
-  public void close() {
-    List<Process> reversed = new ArrayList<>(processes);
-    Collections.reverse(reversed);
-    for (Process p : reversed) {
-      p.destroy();
-    }
-    for (Process p : reversed) {
+  private static void stop(List<Process> stopping) {
+    for (Process p : stopping) {
       try {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
           p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -265,6 +258,24 @@ final class Cluster implements AutoCloseable {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** Stops every process this cluster started: workloads first, the discovery server last. */
+  @Override
+  public void close() {
+    // Workloads first, so that they deregister while the discovery server (started first) still runs.
+    List<Process> reversed = new ArrayList<>(processes);
+    Collections.reverse(reversed);
+    for (int i = 0; i < reversed.size(); i++) {
+      Process p = reversed.get(i);
+      if (i < reversed.size() - 1) {
+        p.destroy();
+        continue;
+      }
+      stop(reversed.subList(0, i)); // every workload, together
+      p.destroy();
+      stop(List.of(p));
     }
     processes.clear();
     http.dispatcher().executorService().shutdown();

@@ -41,7 +41,7 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--steps", split = ",", paramLabel = "N", description = "Only these steps (1..9). Default: all.")
   List<Integer> only = new ArrayList<>();
 
-  @Option(names = "--no-progress", description = "No progress bars (for logs).")
+  @Option(names = "--no-progress", description = "No progress bars (they are off anyway when the output is not a terminal).")
   boolean noProgress;
 
   private final PrintStream out;
@@ -92,7 +92,7 @@ public final class Demo implements Callable<Integer> {
             w.service() + " " + w.version(), w.port(), w.adminPort(), w.service());
       }
       out.printf("  started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      Steps steps = new Steps(cluster, samplesDir, out, fast, !noProgress);
+      Steps steps = new Steps(cluster, samplesDir, out, fast, !noProgress && System.console() != null);
       try (steps) {
         for (int n = 1; n <= Steps.COUNT; n++) {
           if (!only.isEmpty() && !only.contains(n)) {
@@ -144,7 +144,7 @@ public final class Demo implements Callable<Integer> {
       String admin = "http://127.0.0.1:" + w.adminPort();
       out.printf("  %-20s %s/stats/prometheus  %s/config_dump  %s/clusters%n", w.service() + " " + w.version(), admin, admin, admin);
     }
-    out.println("  productpage          http://127.0.0.1:" + cluster.workloads().get(0).port() + "/productpage?user=jason");
+    out.println("  productpage          http://127.0.0.1:" + cluster.workloads().stream().filter(w -> w.service().equals("productpage")).findFirst().orElseThrow().port() + "/productpage?user=jason");
     out.println("  traces               not exported yet: the examples have no OpenTelemetry exporter wired (trace headers are propagated)");
     out.println("  logs                 " + cluster.workDir());
   }

@@ -67,6 +67,10 @@ final class Traffic implements AutoCloseable {
     http.dispatcher().setMaxRequests(256);
   }
 
+  boolean progress() {
+    return progress;
+  }
+
   /** Sends {@code count} requests as {@code user} (null: anonymous), {@code concurrency} at a time. */
   List<Sample> send(String label, int count, @Nullable String user, int concurrency) throws InterruptedException {
     List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
@@ -92,7 +96,7 @@ final class Traffic implements AutoCloseable {
       pool.shutdownNow();
     }
     if (progress) {
-      out.print("\r" + " ".repeat(78) + "\r");
+      out.print("\r" + " ".repeat(78) + "\r  " + label + "\n");
     }
     return List.copyOf(samples);
   }
