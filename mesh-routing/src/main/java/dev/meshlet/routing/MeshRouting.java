@@ -4,6 +4,7 @@ import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.routing.endpoint.EndpointRegistry;
 import dev.meshlet.routing.internal.MeshContext;
 import dev.meshlet.routing.internal.MeshInterceptor;
+import dev.meshlet.routing.internal.Planner;
 import dev.meshlet.routing.mirror.MirrorExecutor;
 import dev.meshlet.routing.retry.RetryBudgetConfig;
 import java.io.Closeable;
@@ -18,6 +19,7 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,7 +51,7 @@ public final class MeshRouting implements Closeable {
   private MeshRouting(Builder b) {
     this.mirrors = new MirrorExecutor(b.mirrorThreads, b.mirrorQueue);
     this.context = new MeshContext(b.config, b.endpoints, b.caller, b.clock, b.random, b.listener, mirrors,
-        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality);
+        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality, b.sourceAddress);
   }
 
   public static Builder builder(CallerIdentity caller) {
@@ -68,6 +70,15 @@ public final class MeshRouting implements Closeable {
         .addInterceptor(mesh)
         .eventListenerFactory(mesh.eventListenerFactory(client.eventListenerFactory()))
         .build();
+  }
+
+  /**
+   * Where {@code request} would go under the config and endpoints in force, without sending it:
+   * the route, the destination and the endpoint, or why it would fail. Weighted and balanced
+   * choices draw as a call would.
+   */
+  public RoutePlan plan(Request request) {
+    return Planner.plan(context, request);
   }
 
   /** Mirror copies dropped so far because mirror capacity was full (or the body could not be copied). */
@@ -97,6 +108,7 @@ public final class MeshRouting implements Closeable {
     private int mirrorQueue = 64;
     private Duration mirrorTimeout = Duration.ofSeconds(10);
     private @Nullable String locality;
+    private @Nullable String sourceAddress;
 
     private Builder(CallerIdentity caller) {
       this.caller = Objects.requireNonNull(caller, "caller");
@@ -159,6 +171,12 @@ public final class MeshRouting implements Closeable {
     /** The caller's {@code region/zone/subzone}, for locality-aware load balancing; unknown by default. */
     public Builder locality(@Nullable String locality) {
       this.locality = locality;
+      return this;
+    }
+
+    /** The caller's own IP address, the key of {@code consistentHash.useSourceIp}; unknown by default. */
+    public Builder sourceAddress(@Nullable String sourceAddress) {
+      this.sourceAddress = sourceAddress;
       return this;
     }
 

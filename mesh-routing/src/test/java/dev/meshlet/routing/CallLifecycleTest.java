@@ -118,8 +118,8 @@ class CallLifecycleTest {
           trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
         """).start();
     Map<String, Set<String>> seen = new HashMap<>();
-    for (int u = 0; u < 30; u++) {
-      for (int k = 0; k < 4; k++) {
+    for (int u = 0; u < 20; u++) {
+      for (int k = 0; k < 3; k++) {
         String body = mesh.call(new Request.Builder().url("http://reviews/r").header("x-user", "user-" + u).build())
             .body().string();
         seen.computeIfAbsent("user-" + u, x -> new HashSet<>()).add(body);

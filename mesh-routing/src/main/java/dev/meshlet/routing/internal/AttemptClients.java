@@ -15,6 +15,7 @@ import okhttp3.OkHttpClient;
  */
 final class AttemptClients {
   private final OkHttpClient base;
+  private final boolean multiplexed;
   private final ConcurrentHashMap<Duration, OkHttpClient[]> byConnectTimeout = new ConcurrentHashMap<>();
 
   AttemptClients(OkHttpClient application) {
@@ -29,6 +30,9 @@ final class AttemptClients {
         }));
     b.interceptors().clear();
     this.base = b.build();
+    // Cleartext HTTP/2 only with prior knowledge; over TLS ALPN decides per connection, so a
+    // request is counted as holding a connection unless HTTP/2 is certain.
+    this.multiplexed = application.protocols().equals(java.util.List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
   }
 
   /** The client for requests that may be replayed ({@code replayable}) or not, connecting within {@code connectTimeout}. */
@@ -41,6 +45,11 @@ final class AttemptClients {
       });
     }
     return replayable ? pair[0] : pair[1];
+  }
+
+  /** Whether every request shares connections (HTTP/2 with prior knowledge), for the pool's connection limit. */
+  boolean multiplexed() {
+    return multiplexed;
   }
 
   /** The client for calls outside any destination policy (pass-through, mirrors). */

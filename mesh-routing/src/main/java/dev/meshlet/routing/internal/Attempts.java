@@ -131,6 +131,7 @@ final class Attempts {
         cancellations.finished(outer);
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
+          listen(endpoint, 0, e, started);
           throw failure(ResponseFlag.DC, "the call was cancelled", e);
         }
         boolean timedOut = e instanceof InterruptedIOException;
@@ -188,10 +189,10 @@ final class Attempts {
     }
     Pick pick = null;
     if (policy.ignorePreviousHosts() && !tried.isEmpty()) {
-      pick = balancer.pick(upstream, null, healthy.or(tried::contains));
+      pick = balancer.pick(upstream, ctx.sourceAddress, healthy.or(tried::contains));
     }
     if (pick == null) {
-      pick = balancer.pick(upstream, null, healthy);
+      pick = balancer.pick(upstream, ctx.sourceAddress, healthy);
     }
     if (pick == null) {
       throw failure(ResponseFlag.UH, "all " + cluster.endpoints.size() + " endpoints of " + cluster.name()
@@ -205,7 +206,7 @@ final class Attempts {
 
   private Permit acquire(long maxWaitMillis) throws MeshCallException {
     try {
-      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)));
+      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)), clients.multiplexed());
     } catch (OverflowException e) {
       throw failure(ResponseFlag.UO, e.getMessage(), e);
     } catch (InterruptedIOException e) {

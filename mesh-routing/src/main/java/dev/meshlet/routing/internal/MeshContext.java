@@ -34,6 +34,7 @@ public final class MeshContext {
   final Set<String> nonIdempotentMethods;
   final RetryBudgetConfig budgetConfig;
   final @Nullable String locality;
+  final @Nullable String sourceAddress;
   private final ConcurrentHashMap<String, RetryBudget> budgets = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DestinationState> destinations = new ConcurrentHashMap<>();
   private final Object compileLock = new Object();
@@ -42,7 +43,8 @@ public final class MeshContext {
 
   public MeshContext(Supplier<ConfigSnapshot> config, Supplier<EndpointRegistry> endpoints, CallerIdentity caller,
       Clock clock, RandomGenerator random, MeshCallListener listener, MirrorExecutor mirrors, Duration mirrorTimeout,
-      Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig, @Nullable String locality) {
+      Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig, @Nullable String locality,
+      @Nullable String sourceAddress) {
     this.config = config;
     this.endpoints = endpoints;
     this.caller = caller;
@@ -54,6 +56,7 @@ public final class MeshContext {
     this.nonIdempotentMethods = Set.copyOf(nonIdempotentMethods);
     this.budgetConfig = budgetConfig;
     this.locality = locality;
+    this.sourceAddress = sourceAddress;
     ConfigSnapshot first = config.get();
     CompiledMesh initial;
     try {

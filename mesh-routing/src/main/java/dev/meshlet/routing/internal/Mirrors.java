@@ -64,7 +64,7 @@ final class Mirrors {
       if (cluster.service().originalDestination()) {
         copy.url(source.url().newBuilder().host(m.host()).port(port).build());
       } else {
-        var pick = cluster.balancer == null ? null : cluster.balancer.pick(source, null,
+        var pick = cluster.balancer == null ? null : cluster.balancer.pick(source, ctx.sourceAddress,
             cluster.outlier == null ? EndpointFilter.NONE : cluster.outlier.filter());
         if (pick == null) {
           ctx.mirrors.drop();

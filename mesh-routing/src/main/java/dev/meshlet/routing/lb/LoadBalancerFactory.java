@@ -7,12 +7,14 @@ import dev.meshlet.core.config.networking.LocalityLoadBalancerSetting;
 import dev.meshlet.core.config.networking.LocalityLoadBalancerSetting.Distribute;
 import dev.meshlet.core.config.networking.LocalityLoadBalancerSetting.Failover;
 import dev.meshlet.routing.endpoint.Endpoint;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -124,7 +126,7 @@ public final class LoadBalancerFactory {
     if (hash != null) {
       if (hash.maglev() != null) {
         long size = hash.maglev().tableSize() == null ? DEFAULT_MAGLEV_TABLE_SIZE : hash.maglev().tableSize();
-        if (size < 2 || size > 5_000_011 || !java.math.BigInteger.valueOf(size).isProbablePrime(30)) {
+        if (size < 2 || size > 5_000_011 || !BigInteger.valueOf(size).isProbablePrime(30)) {
           throw new IllegalArgumentException(
               "consistentHash.maglev.tableSize: " + size + " (expected: a prime in 2..5000011)");
         }
@@ -154,7 +156,7 @@ public final class LoadBalancerFactory {
     };
   }
 
-  private static AlgorithmFactory named(String name, java.util.function.Function<List<Endpoint>, Algorithm> f) {
+  private static AlgorithmFactory named(String name, Function<List<Endpoint>, Algorithm> f) {
     return new AlgorithmFactory() {
       @Override
       public Algorithm build(List<Endpoint> endpoints) {

@@ -39,6 +39,7 @@ public final class PoolLimiter {
   private final LongAdder retryOverflows = new LongAdder();
   private final Runnable releaseRequest = this::releaseRequest;
   private final Runnable releaseRetry;
+  private final Runnable releaseMultiplexed;
 
   /**
    * @param destination names the destination in errors and bulkheads ({@code
@@ -52,6 +53,7 @@ public final class PoolLimiter {
     this.retries = failFast(destination + "/retries", config.maxRetries());
     this.connections = new Semaphore(config.maxConnections());
     this.releaseRetry = retries::onComplete;
+    this.releaseMultiplexed = requests::onComplete;
   }
 
   private static Bulkhead failFast(String name, int limit) {
@@ -99,9 +101,22 @@ public final class PoolLimiter {
    *     while waiting; the interrupt flag stays set
    */
   public Permit acquire(Duration maxWait) throws OverflowException, InterruptedIOException {
+    return acquire(maxWait, false);
+  }
+
+  /**
+   * As {@link #acquire(Duration)}, for a destination spoken to over HTTP/1.1 ({@code multiplexed}
+   * false: a request holds a connection slot while it runs) or HTTP/2 ({@code multiplexed} true:
+   * requests share connections, so only {@code http2MaxRequests} bounds them, as in Envoy).
+   */
+  public Permit acquire(Duration maxWait, boolean multiplexed)
+      throws OverflowException, InterruptedIOException {
     if (!requests.tryAcquirePermission()) {
       requestOverflows.increment();
       throw new OverflowException(destination, "http.http2MaxRequests", config.http2MaxRequests());
+    }
+    if (multiplexed) {
+      return new Permit(releaseMultiplexed);
     }
     boolean acquired = false;
     try {

@@ -195,4 +195,18 @@ class PoolLimiterTest {
     assertThat(changed).isNotSameAs(limiter);
     assertThat(changed.config().maxConnections()).isEqualTo(1);
   }
+
+  @Test
+  void http2RequestsShareConnectionsAndAreBoundedByMaxRequestsOnly() throws Exception {
+    PoolLimiter limiter = new PoolLimiter("d", limits(1, 0, 3, 0));
+    List<Permit> permits = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      permits.add(limiter.acquire(Duration.ZERO, true));
+    }
+    assertThat(limiter.stats().activeConnections()).isZero();
+    assertThatThrownBy(() -> limiter.acquire(Duration.ZERO, true))
+        .isInstanceOfSatisfying(OverflowException.class, e -> assertThat(e.limit()).isEqualTo("http.http2MaxRequests"));
+    permits.forEach(Permit::release);
+    assertThat(limiter.stats().activeRequests()).isZero();
+  }
 }

@@ -283,4 +283,28 @@ class RoutingTest {
   private String body(Request.Builder b) throws Exception {
     return mesh.call(b.build()).body().string();
   }
+
+  @Test
+  void plansARequestWithoutSendingIt() throws Exception {
+    mesh.config(SUBSETS + """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - name: jason
+            match: [{headers: {end-user: {exact: jason}}}]
+            route: [{destination: {host: reviews, subset: v2}}]
+        """).start();
+    dev.meshlet.routing.RoutePlan plan = mesh.mesh().plan(
+        new Request.Builder().url("http://reviews/r").header("end-user", "jason").build());
+    assertThat(plan.route()).isEqualTo("default/reviews:jason");
+    assertThat(plan.destination()).isEqualTo("outbound|80|v2|" + REVIEWS);
+    assertThat(plan.endpoint()).isEqualTo("127.0.0.1:" + v2.port());
+    assertThat(plan.failure()).isNull();
+    assertThat(mesh.mesh().plan(new Request.Builder().url("http://reviews/r").build()).failure())
+        .isEqualTo(ResponseFlag.NR);
+    assertThat(v1.count() + v2.count() + v3.count()).isZero();
+  }
 }

@@ -55,6 +55,20 @@ public final class MeshFixture implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Installs the resources of {@code yaml} without validating them, as a control plane with a
+   * bug might push them: the data plane's own compile step must still refuse what it cannot run.
+   */
+  public MeshFixture unvalidatedConfig(String yaml) {
+    List<Resource<?>> resources = new ArrayList<>();
+    for (ResourceReport r : ConfigReader.read("test.yaml", yaml)) {
+      assertThat(r.resource()).as("%s binds", r.lines()).isNotNull();
+      resources.add(r.resource());
+    }
+    config.set(ConfigSnapshot.of(VERSIONS.incrementAndGet(), resources));
+    return this;
+  }
+
   /** Starts a server registered as an endpoint of {@code fqdn} with {@code labels}. */
   public Backend backend(String fqdn, String name, Map<String, String> labels) {
     try {

@@ -30,9 +30,9 @@ public record AuthorizationDecision(
   /** Envoy's body for a request RBAC denies. */
   public static final String DENIED_BODY = "RBAC: access denied";
 
-  /** Allowed because no ALLOW or DENY policy applies to the workload. */
+  /** Allowed because no enforced ALLOW or DENY policy applies to the workload. */
   public static final AuthorizationDecision NO_POLICY =
-      new AuthorizationDecision(true, null, -1, "no authorization policy applies", null, null);
+      new AuthorizationDecision(true, null, -1, "no ALLOW or DENY policy applies", null, null);
 
   public AuthorizationDecision {
     Objects.requireNonNull(reason, "reason");

@@ -41,6 +41,7 @@ public final class WorkloadAuthorizer {
   private final CompiledPolicy[] dryRunDeny;
   private final CompiledPolicy[] dryRunAllow;
   private final AuthorizationDecision noAllowMatched;
+  private final AuthorizationDecision noAllowPolicy;
   private final List<String> policies;
 
   private WorkloadAuthorizer(List<Resource<AuthorizationPolicy>> resources) {
@@ -77,6 +78,8 @@ public final class WorkloadAuthorizer {
     this.dryRunDeny = dryDeny.toArray(new CompiledPolicy[0]);
     this.dryRunAllow = dryAllow.toArray(new CompiledPolicy[0]);
     this.policies = List.copyOf(names);
+    this.noAllowPolicy = deny.isEmpty() ? AuthorizationDecision.NO_POLICY : new AuthorizationDecision(true, null, -1,
+        "no DENY policy matched and no ALLOW policy applies", null, null);
     List<String> allowNames = allow.stream().map(CompiledPolicy::name).toList();
     this.noAllowMatched = new AuthorizationDecision(false, null, -1,
         "no ALLOW policy matched (ALLOW policies: " + String.join(", ", allowNames) + ")", null, null);
@@ -138,7 +141,7 @@ public final class WorkloadAuthorizer {
       }
     }
     if (allow.length == 0) {
-      return AuthorizationDecision.NO_POLICY;
+      return noAllowPolicy;
     }
     for (CompiledPolicy p : allow) {
       int rule = p.matchingRule(request);

@@ -285,9 +285,4 @@ public final class ClientTlsFactory {
     }
   }
 
-  /** How many distinct TLS values this factory holds (they live as long as the factory). */
-  int cachedValues() {
-    return meshValues.size() + autoMeshValues.size() + fileValues.size();
-  }
-
 }

@@ -2,6 +2,7 @@ package dev.meshlet.tls.client;
 
 import dev.meshlet.core.config.security.PeerAuthentication.Mode;
 import dev.meshlet.tls.identity.SpiffeId;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record TlsUpstream(String host, boolean inMesh, Set<SpiffeId> serviceAccounts, @Nullable Mode serverMode) {
 
+  /** Istio's endpoint label that says the workload accepts mesh mTLS ({@code istio}) or not. */
+  public static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
   public TlsUpstream {
     Objects.requireNonNull(host, "host");
     serviceAccounts = Set.copyOf(serviceAccounts);
@@ -33,6 +37,19 @@ public record TlsUpstream(String host, boolean inMesh, Set<SpiffeId> serviceAcco
   /** An endpoint outside the mesh (no service account, no mesh label). */
   public static TlsUpstream external(String host) {
     return new TlsUpstream(host, false, Set.of(), null);
+  }
+
+  /**
+   * Whether an endpoint is a mesh workload for auto mTLS: Istio's {@code security.istio.io/tlsMode}
+   * label decides when present ({@code istio}: yes, anything else: no); otherwise an endpoint that
+   * registered with a service account is one.
+   */
+  public static boolean isMeshEndpoint(@Nullable String serviceAccount, Map<String, String> labels) {
+    String tlsMode = labels.get(TLS_MODE_LABEL);
+    if (tlsMode != null) {
+      return tlsMode.equals("istio");
+    }
+    return serviceAccount != null && !serviceAccount.isEmpty();
   }
 
   public TlsUpstream withServerMode(@Nullable Mode mode) {

@@ -143,7 +143,9 @@ class WorkloadAuthorizerTest {
         policy("deny-admin", "{action: DENY, rules: [{to: [{operation: {paths: [/admin*]}}]}]}"));
 
     assertThat(authz.evaluate(req().path("/admin/users").build()).allowed()).isFalse();
-    assertThat(authz.evaluate(req().path("/reviews").build())).isSameAs(AuthorizationDecision.NO_POLICY);
+    AuthorizationDecision other = authz.evaluate(req().path("/reviews").build());
+    assertThat(other.allowed()).isTrue();
+    assertThat(other.reason()).isEqualTo("no DENY policy matched and no ALLOW policy applies");
   }
 
   @Test

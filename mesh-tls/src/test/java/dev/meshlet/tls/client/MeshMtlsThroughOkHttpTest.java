@@ -111,6 +111,14 @@ class MeshMtlsThroughOkHttpTest {
   }
 
   @Test
+  void anEndpointIsInTheMeshByItsTlsModeLabelOrElseItsServiceAccount() {
+    assertThat(TlsUpstream.isMeshEndpoint("reviews", java.util.Map.of())).isTrue();
+    assertThat(TlsUpstream.isMeshEndpoint(null, java.util.Map.of())).isFalse();
+    assertThat(TlsUpstream.isMeshEndpoint(null, java.util.Map.of(TlsUpstream.TLS_MODE_LABEL, "istio"))).isTrue();
+    assertThat(TlsUpstream.isMeshEndpoint("reviews", java.util.Map.of(TlsUpstream.TLS_MODE_LABEL, "disabled"))).isFalse();
+  }
+
+  @Test
   void aTlsBlockDecidesEvenWithoutAMode() {
     ClientTlsSettings noMode = new ClientTlsSettings(null, null, null, null, null, List.of(), null, null, null);
     ClientTlsSettings disable = new ClientTlsSettings(TlsMode.DISABLE, null, null, null, null, List.of(), null, null, null);

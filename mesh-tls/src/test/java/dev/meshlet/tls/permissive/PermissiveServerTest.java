@@ -220,6 +220,13 @@ class PermissiveServerTest {
     assertThat(curl("http://127.0.0.1:" + port + "/").output()).isEqualTo("plaintext\n200");
   }
 
+  @Test
+  void disableNeedsNoTlsConfigurator() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> JdkServerTls.configurator(Mode.DISABLE, serverCerts.sslContext()))
+        .hasMessageStartingWith("mode: DISABLE (expected: STRICT or PERMISSIVE; a DISABLE port is a plain HttpServer");
+  }
+
   private static String call(OkHttpClient client, String url) throws Exception {
     try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
       assertThat(response.code()).isEqualTo(200);
