@@ -1,6 +1,6 @@
 /**
- * The in-process runtime a service touches: the {@code Mesh} facade, annotation bootstrap, config
- * and certificate sync, inbound server adapters and the admin endpoint.
+ * The in-process runtime: {@link dev.meshlet.agent.Mesh} turns Meshlet on for one service and
+ * owns everything it runs.
  */
 @NullMarked
 package dev.meshlet.agent;

@@ -181,7 +181,7 @@ class PoolLimiterTest {
     assertThat(PoolConfig.ofDefaults().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
     PoolConfig config = PoolConfig.of(new ConnectionPoolSettings(
         new TcpSettings(100, Duration.ofMillis(30), null, null, Duration.ofMinutes(5)),
-        new HttpSettings(10, 50, 3, 4, null, null, null, null)));
+        new HttpSettings(10, 50, 3, 4, null, null, null, null, null)));
     assertThat(config).isEqualTo(new PoolConfig(100, 10, 50, 3, 4, Duration.ofMillis(30), Duration.ofMinutes(5), null));
     assertThatThrownBy(() -> PoolConfig.of(new ConnectionPoolSettings(new TcpSettings(-1, null, null, null, null), null)))
         .hasMessage("connectionPool.tcp.maxConnections: -1 (expected: >= 0)");

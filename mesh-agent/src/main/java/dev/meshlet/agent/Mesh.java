@@ -1,0 +1,665 @@
+package dev.meshlet.agent;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlet.agent.client.DeclarativeClients;
+import dev.meshlet.agent.config.ConfigComposer;
+import dev.meshlet.agent.config.DiscoverySource;
+import dev.meshlet.agent.config.EffectiveConfig;
+import dev.meshlet.core.annotation.AnnotationCompiler;
+import dev.meshlet.core.annotation.ClientDeclaration;
+import dev.meshlet.core.annotation.InvalidAnnotationException;
+import dev.meshlet.core.annotation.MeshClient;
+import dev.meshlet.core.config.ResourceReport;
+import dev.meshlet.core.config.snapshot.ConfigSnapshot;
+import dev.meshlet.core.config.source.ConfigLayer;
+import dev.meshlet.core.config.source.ConfigListener;
+import dev.meshlet.core.config.source.DirectoryConfigSource;
+import dev.meshlet.core.registry.WorkloadInstance;
+import dev.meshlet.core.telemetry.ServiceLabels;
+import dev.meshlet.core.telemetry.Telemetry;
+import dev.meshlet.agent.server.InboundContext;
+import dev.meshlet.core.telemetry.TelemetryConfig;
+import dev.meshlet.core.telemetry.WorkloadLabels;
+import dev.meshlet.routing.CallerIdentity;
+import dev.meshlet.routing.MeshRouting;
+import dev.meshlet.routing.endpoint.EndpointRegistry;
+import dev.meshlet.tls.ca.CaConfig;
+import dev.meshlet.tls.ca.CertificateAuthority;
+import dev.meshlet.tls.identity.TrustDomain;
+import dev.meshlet.tls.workload.CertificateSigner;
+import dev.meshlet.tls.workload.InProcessSigner;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meshlet for one service: its identity, its config (discovery, a YAML directory, its own
+ * annotations), its outbound routing, its certificate and its telemetry. A {@code Mesh} owns
+ * everything it creates (the base OkHttp client with its pool and dispatcher threads, routing,
+ * the config watcher, the certificate manager and its rotation thread, the default meter
+ * registry) and {@link #close()} releases all of it and deregisters the workload.
+ *
+ * <pre>{@code
+ * // Annotation style
+ * Mesh mesh = Mesh.builder(ProductPage.class).configDirectory(Path.of("mesh")).build();
+ * Reviews reviews = mesh.client(Reviews.class);          // @MeshClient("reviews") interface
+ *
+ * // Builder style
+ * Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage").withLabel("version", "v1"))
+ *     .configDirectory(Path.of("mesh"))
+ *     .meterRegistry(prometheus)
+ *     .build();
+ * OkHttpClient http = mesh.httpClient();                 // routes http://reviews/...
+ * }</pre>
+ *
+ * <p>Calls made before the mesh is ready (config from each source and, with mTLS, the
+ * certificate) wait up to {@link Builder#startupWait} and then fail with {@link
+ * MeshNotReadyException}; they never go out unconfigured.
+ */
+public final class Mesh implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Mesh.class);
+
+  /** How long a call made before the mesh is ready waits for it, unless configured. */
+  public static final Duration DEFAULT_STARTUP_WAIT = Duration.ofSeconds(10);
+
+  private final ServiceIdentity identity;
+  private final WorkloadInstance self;
+  private final Readiness readiness = new Readiness();
+  private final ConfigComposer composer;
+  private final Telemetry telemetry;
+  private final @Nullable MeterRegistry ownedRegistry;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+  private final WorkloadLabels selfLabels;
+  private final List<AutoCloseable> closeables = new ArrayList<>(); // in reverse order of closing
+  private final Map<String, ClientDeclaration> declarations = new LinkedHashMap<>(); // guarded by this
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private @Nullable ThreadPoolExecutor dispatcherThreads;
+  private @Nullable ConnectionPool pool;
+  private @Nullable MeshRouting routing;
+  private @Nullable OkHttpClient httpClient;
+  private @Nullable DirectoryConfigSource directory;
+  private @Nullable WorkloadCertificateManager certificates;
+  private volatile @Nullable InboundContext inbound;
+
+  private Mesh(Builder b) {
+    this.identity = b.identity;
+    this.self = new WorkloadInstance(identity.name(), identity.namespace(), b.address, identity.ports(),
+        identity.labels(), identity.serviceAccount(), b.locality);
+    this.clock = b.clock;
+    this.selfLabels = WorkloadLabels.of(self, null).withPrincipal(identity.spiffeId().toString());
+    this.mapper = b.mapper != null ? b.mapper
+        : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    MeterRegistry registry = b.meterRegistry;
+    this.ownedRegistry = registry == null ? new SimpleMeterRegistry() : null;
+    this.telemetry = Telemetry.create(registry != null ? registry : ownedRegistry,
+        b.openTelemetry != null ? b.openTelemetry : OpenTelemetry.noop(), b.telemetryConfig);
+    this.composer = new ConfigComposer(b.endpoints, snapshot -> {
+      try {
+        telemetry.meshletMetrics().configVersion(snapshot.version());
+      } catch (RuntimeException e) {
+        log.debug("config version gauge", e);
+      }
+    });
+  }
+
+  /** A builder for the service {@code app}'s {@code @MeshService} declares; its {@code @MeshClient} fields are declared too. */
+  public static Builder builder(Class<?> app) {
+    return new Builder(ServiceIdentity.fromAnnotation(app)).clients(app);
+  }
+
+  /** A builder for {@code identity}. */
+  public static Builder builder(ServiceIdentity identity) {
+    return new Builder(identity);
+  }
+
+  /**
+   * A mesh for {@code app} from its annotations alone: {@code @MeshService} on it, and the
+   * policies of its {@code @MeshClient} fields. No config directory, no discovery, no mTLS.
+   *
+   * @throws InvalidAnnotationException when an annotation holds a bad value
+   */
+  public static Mesh fromAnnotations(Class<?> app) {
+    return builder(app).build();
+  }
+
+  private void start(Builder b) throws IOException, GeneralSecurityException {
+    // Annotations first: a bad value fails before any thread is started.
+    for (Class<?> type : b.annotated) {
+      collect(type, declarations);
+    }
+    composer.apply(ConfigLayer.ANNOTATION, AnnotationCompiler.compile(identity.namespace(), List.copyOf(declarations.values())),
+        "annotations");
+
+    String name = identity.name();
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "meshlet-" + name + "-okhttp-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    dispatcherThreads = threads;
+    pool = new ConnectionPool(5, 5, TimeUnit.MINUTES);
+    OkHttpClient.Builder base = new OkHttpClient.Builder().dispatcher(new Dispatcher(threads)).connectionPool(pool);
+    b.baseClient.accept(base);
+    MeshRouting.Builder rb = MeshRouting.builder(new CallerIdentity(name, identity.namespace(), identity.labels()))
+        .config(composer::snapshot)
+        .endpoints(composer::endpoints)
+        .clock(b.clock)
+        .listener(new ClientTelemetry(telemetry, selfLabels))
+        .locality(b.locality);
+    b.routing.accept(rb);
+    routing = rb.build();
+    closeables.add(routing);
+    OkHttpClient app = base.build();
+    OutboundInterceptor outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
+    httpClient = routing.wrap(app.newBuilder()
+        .addInterceptor(outbound)
+        .eventListenerFactory(outbound.capturing(app.eventListenerFactory()))
+        .build());
+
+    if (b.configDirectory != null) {
+      String what = "config from " + b.configDirectory;
+      readiness.require(what);
+      DirectoryConfigSource source = DirectoryConfigSource.of(b.configDirectory);
+      directory = source;
+      closeables.add(source);
+      source.addListener(new ConfigListener() {
+        @Override
+        public void onSnapshot(ConfigSnapshot snapshot) {
+          composer.apply(ConfigLayer.FILE, snapshot.resources(), "file " + b.configDirectory);
+          composer.rejected(what, null);
+          readiness.satisfied(what);
+        }
+
+        @Override
+        public void onRejected(List<ResourceReport> reports) {
+          String why = String.join("; ", reports.stream().flatMap(r -> r.lines().stream()).toList());
+          composer.rejected(what, why);
+          readiness.problem(what, "refused: " + why);
+        }
+      });
+      source.start();
+    }
+
+    if (b.mtls) {
+      String what = "workload certificate for " + identity.spiffeId();
+      readiness.require(what);
+      CertificateSigner signer = b.signer;
+      if (signer == null) {
+        CaConfig ca = CaConfig.of(TrustDomain.of(identity.trustDomain()));
+        SecureRandom random = new SecureRandom();
+        CertificateAuthority authority = b.caDirectory != null
+            ? CertificateAuthority.loadOrCreate(b.caDirectory, ca, b.clock, random)
+            : CertificateAuthority.selfSigned(ca, b.clock, random);
+        signer = new InProcessSigner(authority, identity.spiffeId());
+      }
+      WorkloadCertificateManager manager = WorkloadCertificateManager.builder(identity.spiffeId(), signer)
+          .clock(b.clock).start();
+      certificates = manager;
+      closeables.add(manager);
+      readiness.satisfied(what);
+      try {
+        telemetry.meshletMetrics().certificateExpiry(identity.spiffeId().toString(),
+            manager.current().expiresAt().getEpochSecond());
+      } catch (RuntimeException e) {
+        log.debug("certificate expiry gauge", e);
+      }
+    }
+
+    if (b.discovery != null) {
+      String what = "config from discovery";
+      readiness.require(what);
+      DiscoverySource discovery = b.discovery;
+      closeables.add(discovery);
+      discovery.start(self, composer.discoverySink(() -> readiness.satisfied(what)));
+    }
+    log.info("mesh {} started: {} ({})", name, identity.spiffeId(), isReady() ? "ready" : "waiting for "
+        + String.join(", ", readiness.waitingFor()));
+  }
+
+  /** Who this service is. */
+  public ServiceIdentity identity() {
+    return identity;
+  }
+
+  /** This workload as the mesh registers it. */
+  public WorkloadInstance workload() {
+    return self;
+  }
+
+  /**
+   * The mesh's OkHttp client: every call through it is routed by the config in force, carries
+   * the context of the request being served, and waits for readiness. Derive your own with
+   * {@code newBuilder()} (it keeps the routing and shares the pool) rather than wrapping twice.
+   */
+  public OkHttpClient httpClient() {
+    return Objects.requireNonNull(httpClient);
+  }
+
+  /**
+   * A declarative client of {@code iface}, annotated {@link MeshClient}; its policy annotations
+   * join the mesh's ANNOTATION layer.
+   *
+   * @throws InvalidAnnotationException when its annotations hold bad values
+   * @throws IllegalArgumentException when a method cannot be turned into a request, naming it
+   */
+  public <T> T client(Class<T> iface) {
+    MeshClient client = iface.getAnnotation(MeshClient.class);
+    if (client == null) {
+      throw new IllegalArgumentException(iface.getName() + " has no @MeshClient (expected: @MeshClient(\"host\") on the interface)");
+    }
+    declare(iface);
+    return DeclarativeClients.create(iface, client.value().trim(), httpClient(), mapper);
+  }
+
+  /**
+   * Fills {@code target}'s fields annotated {@link MeshClient}: an {@link OkHttpClient} field
+   * gets the mesh's client, an interface field a declarative client; their policy annotations
+   * join the ANNOTATION layer.
+   *
+   * @return {@code target}
+   * @throws InvalidAnnotationException when an annotation holds a bad value
+   */
+  public <T> T inject(T target) {
+    declare(target.getClass());
+    for (Field f : fields(target.getClass())) {
+      MeshClient mc = f.getAnnotation(MeshClient.class);
+      if (mc == null) {
+        continue;
+      }
+      Object value;
+      if (f.getType() == OkHttpClient.class) {
+        value = httpClient();
+      } else if (f.getType().isInterface()) {
+        value = DeclarativeClients.create(f.getType(), mc.value().trim(), httpClient(), mapper);
+      } else {
+        throw new IllegalArgumentException("@MeshClient on " + where(f) + ": type " + f.getType().getName()
+            + " (expected: OkHttpClient or an interface with @GET/@POST methods)");
+      }
+      try {
+        f.setAccessible(true);
+        f.set(target, value);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot set @MeshClient field " + where(f) + ": " + e.getMessage(), e);
+      }
+    }
+    return target;
+  }
+
+  /**
+   * What the server adapters need from this mesh: the config in force, the identity and labels,
+   * the certificate, the clock, and telemetry (a server span whose context the request's outbound
+   * calls carry on, and Istio's {@code reporter="destination"} metrics).
+   *
+   * <pre>{@code
+   * MeshJdkServer server = MeshJdkServer.builder(mesh.inboundContext()).port(9080)
+   *     .handler("/", exchange -> ...).start();
+   * }</pre>
+   */
+  public InboundContext inboundContext() {
+    InboundContext context = inbound;
+    if (context == null) {
+      synchronized (this) {
+        if (inbound == null) {
+          inbound = InboundContext.of(composer::snapshot, identity.workloadIdentity(), identity.labels(), certificates,
+              new ServerTelemetry(telemetry, selfLabels, ServiceLabels.ofHost(self.host()), clock), clock);
+        }
+        context = inbound;
+      }
+    }
+    return context;
+  }
+
+  /** Whether config from every source and, with mTLS, the certificate are in place. */
+  public boolean isReady() {
+    return readiness.isReady();
+  }
+
+  /**
+   * Waits until the mesh is ready.
+   *
+   * @return true when ready, false when {@code timeout} passed first or the mesh is closed
+   */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return readiness.await(timeout);
+  }
+
+  /** What readiness still waits for, with the reason where one is known (a refused file); empty once ready. */
+  public List<String> waitingFor() {
+    return readiness.waitingFor();
+  }
+
+  /** The snapshot routing reads now. */
+  public ConfigSnapshot config() {
+    return composer.snapshot();
+  }
+
+  /** The endpoints routing reads now. */
+  public EndpointRegistry endpoints() {
+    return composer.endpoints();
+  }
+
+  /** The effective config, where each piece came from and what was overridden: the config dump. */
+  public EffectiveConfig effectiveConfig() {
+    return composer.effective(readiness::waitingFor);
+  }
+
+  /** Reads the config directory now instead of waiting for the watcher (tests, an admin action). */
+  public void reloadConfig() {
+    if (directory != null) {
+      directory.reload();
+    }
+  }
+
+  /** The telemetry every call records to. */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /** The certificate manager (its SSLContext serves and dials mTLS), when mTLS is on. */
+  public Optional<WorkloadCertificateManager> certificates() {
+    return Optional.ofNullable(certificates);
+  }
+
+  /** The routing, for its statistics ({@code droppedMirrors}). */
+  public MeshRouting routing() {
+    return Objects.requireNonNull(routing);
+  }
+
+  /** The JSON mapper declarative clients use. */
+  public ObjectMapper objectMapper() {
+    return mapper;
+  }
+
+  /**
+   * Stops everything the mesh started and deregisters the workload: discovery, the config
+   * watcher, the certificate rotation, routing's mirror threads, the dispatcher threads and the
+   * pooled connections, and the default meter registry. Calls waiting for readiness fail at once.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    readiness.close();
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {} of mesh {}", closeables.get(i), identity.name(), e);
+      }
+    }
+    if (dispatcherThreads != null) {
+      dispatcherThreads.shutdown();
+      try {
+        if (!dispatcherThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+          dispatcherThreads.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        dispatcherThreads.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (pool != null) {
+      pool.evictAll();
+    }
+    if (ownedRegistry != null) {
+      ownedRegistry.close();
+    }
+    log.info("mesh {} closed", identity.name());
+  }
+
+  private synchronized void declare(Class<?> type) {
+    Map<String, ClientDeclaration> next = new LinkedHashMap<>(declarations);
+    collect(type, next);
+    if (next.size() == declarations.size()) {
+      return;
+    }
+    composer.apply(ConfigLayer.ANNOTATION, AnnotationCompiler.compile(identity.namespace(), List.copyOf(next.values())),
+        "annotations");
+    declarations.clear();
+    declarations.putAll(next);
+  }
+
+  /** The declarations on {@code type} (an interface, or a class's fields) into {@code into}, by where. */
+  private static void collect(Class<?> type, Map<String, ClientDeclaration> into) {
+    if (type.isInterface()) {
+      ClientDeclaration d = ClientDeclaration.of(type, null, type.getName());
+      if (d != null) {
+        into.putIfAbsent(d.where(), d);
+      }
+      return;
+    }
+    for (Field f : fields(type)) {
+      ClientDeclaration d = ClientDeclaration.of(f, null, where(f));
+      if (d != null) {
+        into.putIfAbsent(d.where(), d);
+        if (f.getType().isInterface() && f.getType().getAnnotation(MeshClient.class) != null) {
+          collect(f.getType(), into);
+        }
+      }
+    }
+  }
+
+  private static List<Field> fields(Class<?> type) {
+    List<Field> out = new ArrayList<>();
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (!Modifier.isStatic(f.getModifiers())) {
+          out.add(f);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String where(Field f) {
+    return f.getDeclaringClass().getName() + "." + f.getName();
+  }
+
+  /**
+   * Configures a {@link Mesh}: every setting but the identity has a default. {@link #build()}
+   * starts it; a failure there (a bad annotation, a missing directory, a CA that cannot be read)
+   * releases whatever was started and throws.
+   */
+  public static final class Builder {
+    private final ServiceIdentity identity;
+    private final List<Class<?>> annotated = new ArrayList<>();
+    private final List<WorkloadInstance> endpoints = new ArrayList<>();
+    private @Nullable Path configDirectory;
+    private @Nullable DiscoverySource discovery;
+    private boolean mtls;
+    private @Nullable Path caDirectory;
+    private @Nullable CertificateSigner signer;
+    private @Nullable MeterRegistry meterRegistry;
+    private @Nullable OpenTelemetry openTelemetry;
+    private TelemetryConfig telemetryConfig = TelemetryConfig.ofDefaults();
+    private @Nullable ObjectMapper mapper;
+    private Consumer<OkHttpClient.Builder> baseClient = c -> {};
+    private Consumer<MeshRouting.Builder> routing = r -> {};
+    private Duration startupWait = DEFAULT_STARTUP_WAIT;
+    private Clock clock = Clock.systemUTC();
+    private String address = "127.0.0.1";
+    private @Nullable String locality;
+
+    private Builder(ServiceIdentity identity) {
+      this.identity = Objects.requireNonNull(identity, "identity");
+    }
+
+    /**
+     * Declares the {@code @MeshClient}s of {@code types}: annotated interfaces, and annotated
+     * fields of classes. Their policies are compiled at {@link #build()}, so a bad value fails start.
+     */
+    public Builder clients(Class<?>... types) {
+      annotated.addAll(List.of(types));
+      return this;
+    }
+
+    /** A directory of Istio YAML, watched and hot-reloaded; the mesh is ready once it loaded cleanly. */
+    public Builder configDirectory(Path directory) {
+      this.configDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** The discovery server's client; the mesh is ready once it accepted a first update. */
+    public Builder discovery(DiscoverySource discovery) {
+      this.discovery = Objects.requireNonNull(discovery, "discovery");
+      return this;
+    }
+
+    /** Endpoints known without discovery: handy for tests and demos. */
+    public Builder endpoints(WorkloadInstance... instances) {
+      endpoints.addAll(List.of(instances));
+      return this;
+    }
+
+    /** One endpoint of {@code service} (in this service's namespace) at {@code address:port} on port {@code http}. */
+    public Builder endpoint(String service, String address, int port) {
+      return endpoints(new WorkloadInstance(service, identity.namespace(), address, Map.of("http", port), Map.of(), null,
+          null));
+    }
+
+    /**
+     * Turns on a workload certificate; the mesh is ready once it holds one. Without a {@link
+     * #certificateSigner}, a local CA signs it: persisted in {@link #caDirectory} when set, else
+     * in memory (development only: peers of other processes will not trust it).
+     */
+    public Builder mtls(boolean mtls) {
+      this.mtls = mtls;
+      return this;
+    }
+
+    /** Where the local CA is kept (Istio's cacerts layout), made on first start; implies {@link #mtls}. */
+    public Builder caDirectory(Path caDirectory) {
+      this.caDirectory = Objects.requireNonNull(caDirectory, "caDirectory");
+      this.mtls = true;
+      return this;
+    }
+
+    /** Who signs the workload certificate (the discovery server's CA); implies {@link #mtls}. */
+    public Builder certificateSigner(CertificateSigner signer) {
+      this.signer = Objects.requireNonNull(signer, "signer");
+      this.mtls = true;
+      return this;
+    }
+
+    /** Where metrics go; by default a private {@link SimpleMeterRegistry} the mesh closes (readable through {@link #telemetry}). */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Where spans go; by default {@link OpenTelemetry#noop()} (no spans, inbound trace headers still passed on). */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    public Builder telemetry(TelemetryConfig config) {
+      this.telemetryConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The mapper declarative clients use; by default one that ignores unknown properties. */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.mapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /** Adjusts the base OkHttp client (timeouts, interceptors); the mesh sets its dispatcher and pool. */
+    public Builder baseClient(Consumer<OkHttpClient.Builder> configure) {
+      this.baseClient = Objects.requireNonNull(configure, "configure");
+      return this;
+    }
+
+    /** Adjusts routing (retry budget, idempotent methods, mirror capacity, random source). */
+    public Builder routing(Consumer<MeshRouting.Builder> configure) {
+      this.routing = Objects.requireNonNull(configure, "configure");
+      return this;
+    }
+
+    /** How long a call made before the mesh is ready waits for it (default 10 s); zero fails at once. */
+    public Builder startupWait(Duration wait) {
+      if (wait.isNegative()) {
+        throw new IllegalArgumentException("startupWait: " + wait + " (expected: >= 0)");
+      }
+      this.startupWait = wait;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The address this workload registers (default 127.0.0.1). */
+    public Builder address(String address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** This workload's {@code region/zone/subzone}, for locality-aware load balancing. */
+    public Builder locality(@Nullable String locality) {
+      this.locality = locality;
+      return this;
+    }
+
+    /**
+     * Starts the mesh. It is ready at once when every source answered synchronously (annotations,
+     * a valid directory, a local CA); with discovery, or a directory that is refused, see {@link
+     * Mesh#awaitReady}.
+     *
+     * @throws InvalidAnnotationException when an annotation holds a bad value
+     * @throws IllegalArgumentException when the config directory does not exist
+     * @throws UncheckedIOException when the CA cannot be read or the certificate not obtained
+     */
+    public Mesh build() {
+      Mesh mesh = new Mesh(this);
+      try {
+        mesh.start(this);
+        return mesh;
+      } catch (IOException e) {
+        mesh.close();
+        throw new UncheckedIOException("mesh " + identity.name() + " cannot start: " + e.getMessage(), e);
+      } catch (GeneralSecurityException e) {
+        mesh.close();
+        throw new IllegalStateException("mesh " + identity.name() + " cannot get its certificate: " + e.getMessage(), e);
+      } catch (RuntimeException | Error e) {
+        mesh.close();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.meshlet.agent;
+
+import dev.meshlet.agent.context.RequestScope;
+import dev.meshlet.core.telemetry.tracing.ClientRequestInfo;
+import dev.meshlet.core.telemetry.tracing.ClientSpan;
+import dev.meshlet.core.telemetry.tracing.HttpTracing;
+import dev.meshlet.routing.MeshCallException;
+import dev.meshlet.routing.MeshHeaders;
+import dev.meshlet.routing.ResponseFlag;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.EventListener;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mesh's first step on every outbound call, before routing: holds the call until the mesh is
+ * ready (bounded), then carries the served request's context on: its propagated headers, a client
+ * span child of its server span, and its deadline as {@link MeshHeaders#DEADLINE_MS}, which
+ * routing turns into the call's timeout.
+ */
+final class OutboundInterceptor implements Interceptor {
+  private final Mesh mesh;
+  private final Readiness readiness;
+  private final Duration startupWait;
+  private final Clock clock;
+  private final HttpTracing tracing;
+  private final Map<Call, RequestScope> captured = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  OutboundInterceptor(Mesh mesh, Readiness readiness, Duration startupWait, Clock clock, HttpTracing tracing) {
+    this.mesh = mesh;
+    this.readiness = readiness;
+    this.startupWait = startupWait;
+    this.clock = clock;
+    this.tracing = tracing;
+  }
+
+  /**
+   * Captures the current request context when a call is created, so a call enqueued here and run
+   * on a dispatcher thread still carries it. (OkHttp's call tags are not usable yet while the
+   * call is being constructed, hence a weak map: a call never run leaves nothing behind.)
+   */
+  EventListener.Factory capturing(EventListener.Factory delegate) {
+    return call -> {
+      RequestScope.current().ifPresent(scope -> captured.put(call, scope));
+      return delegate.create(call);
+    };
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    awaitReady(chain.request());
+    Request request = chain.request();
+    Call call = chain.call();
+    RequestScope ctx = captured.isEmpty() ? null : captured.remove(call);
+    if (ctx == null) {
+      ctx = RequestScope.current().orElse(null);
+    }
+    Request.Builder b = request.newBuilder();
+    boolean appTraced = request.header("traceparent") != null || request.header("b3") != null
+        || request.header("x-b3-traceid") != null;
+    if (ctx != null) {
+      for (Map.Entry<String, String> h : ctx.headers().entrySet()) {
+        if (request.header(h.getKey()) == null) {
+          b.header(h.getKey(), h.getValue());
+        }
+      }
+      Duration left = ctx.remaining(clock).orElse(null);
+      if (left != null) {
+        long ms = left.toMillis();
+        if (ms <= 0) {
+          throw new MeshCallException(ResponseFlag.UT, request.url().host(), null, null,
+              "the deadline of the request being served passed " + (-ms) + " ms ago; the call was not made", null);
+        }
+        String set = request.header(MeshHeaders.DEADLINE_MS);
+        long own = parse(set);
+        b.header(MeshHeaders.DEADLINE_MS, Long.toString(own < 0 ? ms : Math.min(own, ms)));
+      }
+    }
+    if (appTraced) {
+      return chain.proceed(b.build());
+    }
+    // The served request's trace headers (its server span's, when telemetry made one) are the parent.
+    io.opentelemetry.context.Context parent = ctx != null && !ctx.headers().isEmpty()
+        ? tracing.propagation().extract(io.opentelemetry.context.Context.current(), ctx.headers())
+        : io.opentelemetry.context.Context.current();
+    ClientSpan span = tracing.startClient(parent,
+        new ClientRequestInfo(request.method(), request.url().toString(), request.url().host(), request.url().port(), 0));
+    if (span.span().getSpanContext().isValid()) {
+      // The client span replaces the served request's trace headers, whatever formats it arrived in.
+      for (String name : RequestScope.PROPAGATED_HEADERS) {
+        if (!name.equals("x-request-id")) {
+          b.removeHeader(name);
+        }
+      }
+      span.inject(b::header);
+    }
+    Response response;
+    try {
+      response = chain.proceed(b.build());
+    } catch (IOException | RuntimeException e) {
+      span.end(0, e);
+      throw e;
+    }
+    span.end(response.code());
+    return response;
+  }
+
+  private void awaitReady(Request request) throws IOException {
+    if (readiness.isReady()) {
+      return;
+    }
+    boolean ready;
+    try {
+      ready = readiness.await(startupWait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for mesh " + mesh.identity().name() + " to be ready");
+    }
+    if (!ready) {
+      throw new MeshNotReadyException(readiness.isClosed()
+          ? "mesh " + mesh.identity().name() + " is closed; not calling " + request.url()
+          : "mesh " + mesh.identity().name() + " not ready after " + startupWait.toMillis() + " ms, not calling "
+              + request.url() + "; waiting for: " + String.join(", ", readiness.waitingFor()));
+    }
+  }
+
+  private static long parse(@Nullable String ms) {
+    if (ms == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(ms.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}
