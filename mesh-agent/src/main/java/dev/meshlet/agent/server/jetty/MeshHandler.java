@@ -19,6 +19,7 @@ import java.util.Objects;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -102,7 +103,7 @@ public final class MeshHandler extends Handler.Wrapper {
     if (refusal.closeConnection()) {
       call.end(0, null);
       request.getConnectionMetaData().getConnection().getEndPoint().close();
-      callback.failed(new IOException("connection closed by the mesh: " + refusal.body().strip()));
+      callback.failed(new ClosedByMesh(refusal.body().strip()));
       return;
     }
     response.setStatus(refusal.status());
@@ -121,6 +122,15 @@ public final class MeshHandler extends Handler.Wrapper {
       return null;
     }
     return values.size() == 1 ? values.get(0) : String.join(",", values);
+  }
+
+  /** A connection the chain closed on purpose: Jetty logs it quietly, not as a server error. */
+  private static final class ClosedByMesh extends IOException implements QuietException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedByMesh(String why) {
+      super("connection closed by the mesh: " + why);
+    }
   }
 
   /** Ends the call's telemetry when Jetty completes the response, then completes it. */

@@ -1,0 +1,133 @@
+package dev.meshlet.agent.server;
+
+import dev.meshlet.core.telemetry.CallRecord;
+import dev.meshlet.core.telemetry.RequestProtocol;
+import dev.meshlet.core.telemetry.ServiceLabels;
+import dev.meshlet.core.telemetry.Telemetry;
+import dev.meshlet.core.telemetry.TrafficLabels;
+import dev.meshlet.core.telemetry.WorkloadLabels;
+import dev.meshlet.core.telemetry.tracing.ServerRequestInfo;
+import dev.meshlet.core.telemetry.tracing.ServerSpan;
+import dev.meshlet.tls.authz.SourceIdentity;
+import io.opentelemetry.api.trace.SpanContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link InboundTelemetry} over Meshlet's {@link Telemetry}: a server span continuing the caller's
+ * trace (W3C or B3), whose context outbound calls made while serving carry on; Istio's metrics
+ * and access log with {@code reporter=destination}, the caller's principal and namespace (what
+ * mutual TLS proves; the rest of its labels are {@code unknown}, as Istio reports a caller without
+ * metadata exchange) and {@code connection_security_policy} {@code mutual_tls} or {@code none}.
+ */
+public final class MeshInboundTelemetry implements InboundTelemetry {
+
+  /** Callers whose labels are kept; beyond it labels are built per request rather than grown without bound. */
+  static final int MAX_CACHED_CALLERS = 1024;
+
+  private final Telemetry telemetry;
+  private final WorkloadLabels self;
+  private final ServiceLabels service;
+  private final LongSupplier nanoTime;
+  private final TrafficLabels plaintext;
+  private final Map<String, TrafficLabels> byPrincipal = new ConcurrentHashMap<>();
+
+  private MeshInboundTelemetry(Telemetry telemetry, WorkloadLabels self, ServiceLabels service, LongSupplier nanoTime) {
+    this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+    this.self = Objects.requireNonNull(self, "self");
+    this.service = Objects.requireNonNull(service, "service");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.plaintext = TrafficLabels.destination(WorkloadLabels.UNKNOWN_PEER, self, service, false);
+  }
+
+  /**
+   * Reports inbound requests of the workload {@code self} (its labels, without principal) serving
+   * {@code service}.
+   */
+  public static MeshInboundTelemetry of(Telemetry telemetry, WorkloadLabels self, ServiceLabels service) {
+    return new MeshInboundTelemetry(telemetry, self, service, System::nanoTime);
+  }
+
+  /** The same with the clock durations are measured on (tests). */
+  public static MeshInboundTelemetry of(Telemetry telemetry, WorkloadLabels self, ServiceLabels service,
+      LongSupplier nanoTime) {
+    return new MeshInboundTelemetry(telemetry, self, service, nanoTime);
+  }
+
+  @Override
+  public Observation start(InboundCallInfo call) {
+    long startNanos = nanoTime.getAsLong();
+    String pathAndQuery = call.pathAndQuery();
+    int q = pathAndQuery.indexOf('?');
+    String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    String query = q < 0 ? null : pathAndQuery.substring(q + 1);
+    String authority = call.authority();
+    int colon = authority.lastIndexOf(':');
+    String host = colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+    Map<String, String> trace = call.traceHeaders();
+    ServerSpan span = telemetry.tracing().startServer(trace::get, new ServerRequestInfo(call.method(),
+        call.security() == ConnectionSecurity.MUTUAL_TLS ? "https" : "http", path, query, null,
+        host.isEmpty() ? null : host, call.localPort(), null, null, null));
+    TrafficLabels labels = labels(call.source(), call.security());
+    return new Observation() {
+      @Override
+      public Map<String, String> propagation(Map<String, String> inbound) {
+        SpanContext context = span.span().getSpanContext();
+        if (!context.isValid() || context.isRemote()) {
+          // No tracing SDK (OpenTelemetry.noop() hands back the caller's own context, remote) or
+          // no context at all: pass on what the caller sent, in every format it sent.
+          return inbound;
+        }
+        // The server span replaces the caller's in every format written; a format not written
+        // (B3 when only W3C is injected) is dropped rather than left pointing at the caller's span.
+        Map<String, String> out = new HashMap<>();
+        String requestId = inbound.get("x-request-id");
+        if (requestId != null) {
+          out.put("x-request-id", requestId);
+        }
+        telemetry.tracing().propagation().inject(span.context(), out::put);
+        return out;
+      }
+
+      @Override
+      public void end(int status, String responseFlags, @Nullable Throwable error) {
+        if (error != null) {
+          span.end(status, error);
+        } else {
+          span.end(status);
+        }
+        telemetry.record(CallRecord.builder(labels)
+            .protocol(RequestProtocol.HTTP)
+            .responseCode(status)
+            .responseFlags(responseFlags.isEmpty() ? null : responseFlags)
+            .durationNanos(nanoTime.getAsLong() - startNanos)
+            .startEpochMillis(call.start().toEpochMilli())
+            .request(call.method(), pathAndQuery, null)
+            .authority(authority)
+            .requestId(trace.get("x-request-id"))
+            .traceId(span.traceId())
+            .build());
+      }
+    };
+  }
+
+  private TrafficLabels labels(SourceIdentity source, ConnectionSecurity security) {
+    String principal = source.principal();
+    if (principal == null || security != ConnectionSecurity.MUTUAL_TLS) {
+      return plaintext;
+    }
+    TrafficLabels labels = byPrincipal.get(principal);
+    if (labels == null) {
+      labels = TrafficLabels.destination(new WorkloadLabels(null, source.namespace(), "spiffe://" + principal,
+          null, null, null, null, null), self, service, true);
+      if (byPrincipal.size() < MAX_CACHED_CALLERS) {
+        byPrincipal.putIfAbsent(principal, labels);
+      }
+    }
+    return labels;
+  }
+}

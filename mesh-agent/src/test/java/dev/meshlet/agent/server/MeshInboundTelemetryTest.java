@@ -1,0 +1,161 @@
+package dev.meshlet.agent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshlet.agent.context.RequestScope;
+import dev.meshlet.agent.server.jdk.MeshJdkServer;
+import dev.meshlet.core.telemetry.ServiceLabels;
+import dev.meshlet.core.telemetry.Telemetry;
+import dev.meshlet.core.telemetry.WorkloadLabels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.meshlet.tls.authz.RequestHeaders;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chain wired to Meshlet's telemetry: Istio's metrics with reporter=destination and the
+ * connection's security policy, a server span continuing the caller's trace, and that span's
+ * context in the request scope for outbound calls.
+ */
+class MeshInboundTelemetryTest {
+
+  static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  static final String CALLER_SPAN = "00f067aa0ba902b7";
+
+  @TempDir Path dir;
+  MeshFixture mesh;
+  final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+      .build();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  MeshJdkServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    mesh = new MeshFixture(dir);
+    Telemetry telemetry = Telemetry.create(registry, otel);
+    InboundTelemetry inbound = MeshInboundTelemetry.of(telemetry,
+        new WorkloadLabels("reviews-v1", "bookinfo", null, "reviews", "v1", null, null, null),
+        ServiceLabels.ofHost("reviews.bookinfo.svc.cluster.local"));
+    InboundContext context = InboundContext.of(mesh.snapshot::get, MeshFixture.SERVER, Map.of("app", "reviews"),
+        mesh.serverCerts, inbound, Clock.systemUTC());
+    server = MeshJdkServer.builder(context).bindAddress(InetAddress.getLoopbackAddress()).threads(2)
+        .handler("/", exchange -> {
+          byte[] body = RequestScope.current().orElseThrow().headers().getOrDefault("traceparent", "none")
+              .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        })
+        .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    mesh.close();
+    otel.close();
+  }
+
+  @Test
+  void aServerSpanContinuesTheCallersTraceAndOutboundCallsCarryIt() throws Exception {
+    String propagated;
+    try (Response response = mesh.mesh.newCall(new Request.Builder()
+        .url("https://127.0.0.1:" + server.port() + "/reviews/1")
+        .header("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01").build()).execute()) {
+      propagated = response.body().string();
+    }
+
+    MeshFixture.eventually(() -> assertThat(spans.getFinishedSpanItems()).hasSize(1));
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+    assertThat(span.getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(span.getParentSpanId()).isEqualTo(CALLER_SPAN);
+    // What the handler's outbound calls carry: the same trace, the server span as parent.
+    assertThat(propagated).isEqualTo("00-" + TRACE_ID + "-" + span.getSpanId() + "-01");
+  }
+
+  @Test
+  void withoutATracingSdkTheCallersTraceHeadersAreCarriedOnUnchanged() throws Exception {
+    InboundTelemetry noop = MeshInboundTelemetry.of(Telemetry.create(registry, OpenTelemetry.noop()),
+        WorkloadLabels.UNKNOWN_PEER, ServiceLabels.UNKNOWN);
+    InboundContext context = InboundContext.of(mesh.snapshot::get, MeshFixture.SERVER, Map.of(), null, noop,
+        Clock.systemUTC());
+    String traceparent = "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01";
+    InboundCall call = InboundChain.compile(context, mesh.snapshot.get()).begin(new InboundRequest("GET", "/", "reviews",
+        RequestHeaders.of(Map.of("traceparent", traceparent, "b3", TRACE_ID + "-" + CALLER_SPAN + "-1")), false, null,
+        null, null, 9080, null));
+
+    assertThat(call.scope().headers()).containsOnly(Map.entry("traceparent", traceparent),
+        Map.entry("b3", TRACE_ID + "-" + CALLER_SPAN + "-1"));
+  }
+
+  @Test
+  void istioMetricsReportTheDestinationSideWithTheCallersPrincipalAndSecurityPolicy() throws Exception {
+    MeshInboundTelemetryTest.status(mesh.mesh.newCall(new Request.Builder()
+        .url("https://127.0.0.1:" + server.port() + "/reviews/1").build()).execute());
+    MeshInboundTelemetryTest.status(mesh.plain.newCall(new Request.Builder()
+        .url("http://127.0.0.1:" + server.port() + "/reviews/1").build()).execute());
+
+    MeshFixture.eventually(() -> {
+      Counter mtls = registry.find("istio_requests_total").tag("reporter", "destination")
+          .tag("connection_security_policy", "mutual_tls")
+          .tag("source_principal", "spiffe://" + MeshFixture.CLIENT_PRINCIPAL)
+          .tag("source_workload_namespace", "bookinfo")
+          .tag("destination_workload", "reviews-v1")
+          .tag("response_code", "200").counter();
+      Counter plain = registry.find("istio_requests_total").tag("reporter", "destination")
+          .tag("connection_security_policy", "none").tag("source_principal", "unknown").counter();
+      assertThat(mtls).isNotNull();
+      assertThat(mtls.count()).isEqualTo(1.0);
+      assertThat(plain).isNotNull();
+      assertThat(plain.count()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
+  void aDenialIsCountedWithTheRbacFlag() throws Exception {
+    mesh.apply("""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: deny-all, namespace: bookinfo}
+        spec: {}
+        """);
+
+    assertThat(MeshInboundTelemetryTest.status(mesh.mesh.newCall(new Request.Builder()
+        .url("https://127.0.0.1:" + server.port() + "/reviews/1").build()).execute())).isEqualTo(403);
+
+    MeshFixture.eventually(() -> {
+      Counter denied = registry.find("istio_requests_total").tag("response_code", "403")
+          .tag("response_flags", "RBAC").counter();
+      assertThat(denied).as(registry.getMetersAsString()).isNotNull();
+      assertThat(denied.count()).isEqualTo(1.0);
+    });
+  }
+
+  static int status(Response response) {
+    try (response) {
+      return response.code();
+    }
+  }
+}
