@@ -88,7 +88,7 @@ public final class DiscoveryServer implements AutoCloseable {
     connector.setIdleTimeout(Math.max(30_000, b.heartbeat.toMillis() * 4));
     jetty.addConnector(connector);
     jetty.setHandler(new ApiHandler(new Authenticator(adminToken, store), store, configApi, registry, hub, ca));
-    jetty.setStopTimeout(2_000);
+    jetty.setStopTimeout(500); // watch streams are closed first; idle keep-alives need not hold shutdown
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "meshlet-lease-sweep");
       t.setDaemon(true);

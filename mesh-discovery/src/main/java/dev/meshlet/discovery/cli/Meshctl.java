@@ -39,7 +39,7 @@ public final class Meshctl {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      err.println("meshctl: " + (e instanceof CliException ? e.getMessage() : e.toString()));
+      err.println("meshctl: " + (e instanceof CliException || e.getMessage() != null ? e.getMessage() : e.toString()));
       return FAILURE;
     });
     int code = cli.execute(args);

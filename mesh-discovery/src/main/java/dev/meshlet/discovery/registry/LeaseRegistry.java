@@ -64,6 +64,11 @@ public final class LeaseRegistry {
       throw DiscoveryException.badRequest("registration: service and address are required (got service \""
           + reg.service() + "\", address \"" + reg.address() + "\")");
     }
+    reg.ports().forEach((name, port) -> {
+      if (port == null || port < 1 || port > 65535) {
+        throw DiscoveryException.badRequest("registration: ports." + name + ": " + port + " (expected: 1..65535)");
+      }
+    });
     String sa = reg.serviceAccountOrDefault();
     String ns = reg.namespaceOrDefault();
     if (caller instanceof Principal.Workload w && !(w.serviceAccount().equals(sa) && w.namespace().equals(ns))) {

@@ -244,8 +244,10 @@ class WatchTest {
     String rvToken = server.token("reviews", "default");
     LeaseGrant rv = server.register(rvToken, TestServer.workload("reviews", "default", "10.0.0.2", Map.of()));
 
-    try (SimulatedAgent agent = new SimulatedAgent(server.http, server.url(), ppToken, pp.leaseId(), null)) {
+    try (SimulatedAgent agent = new SimulatedAgent(server.http, server.url(), ppToken, pp.leaseId(), null);
+         SimulatedAgent expiring = new SimulatedAgent(server.http, server.url(), rvToken, rv.leaseId(), null)) {
       assertThat(services(agent.next())).containsExactlyInAnyOrder("productpage@10.0.0.1", "reviews@10.0.0.2");
+      assertThat(expiring.next().type()).isEqualTo(WatchEvent.Type.FULL);
 
       server.clock.advance(Duration.ofSeconds(20));
       assertThat(server.call("POST", "/v1/registrations/" + pp.leaseId() + "/renew", ppToken, RequestBody.create(new byte[0]))
@@ -255,6 +257,8 @@ class WatchTest {
 
       WatchEvent removal = agent.next();
       assertThat(removal.removedEndpoints()).containsExactly(rv.leaseId());
+      expiring.awaitEnd();
+      assertThat(expiring.ended).as("the expired agent's own stream ends cleanly; it must register again").isTrue();
       assertThat(server.call("POST", "/v1/registrations/" + rv.leaseId() + "/renew", rvToken, RequestBody.create(new byte[0]))
           .status()).as("too late to renew: register again").isEqualTo(404);
     }
@@ -274,6 +278,10 @@ class WatchTest {
     assertThat(other.json().path("error").asText())
         .contains("the credential proves cluster.local/ns/default/sa/reviews").contains("cannot register as cluster.local/ns/default/sa/ratings");
     assertThat(otherNamespace.status()).isEqualTo(403);
+    TestServer.Reply badPort = server.call("POST", "/v1/registrations", reviews, RequestBody.create(
+        "{\"service\":\"reviews\",\"address\":\"10.0.0.9\",\"ports\":{\"http\":70000}}", TestServer.JSON));
+    assertThat(badPort.status()).isEqualTo(400);
+    assertThat(badPort.json().path("error").asText()).contains("ports.http: 70000 (expected: 1..65535)");
 
     LeaseGrant lease = server.register(ratings, TestServer.workload("ratings", "default", "10.0.0.3", Map.of()));
     assertThat(server.call("POST", "/v1/registrations/" + lease.leaseId() + "/renew", reviews, RequestBody.create(new byte[0])).status())
