@@ -104,7 +104,6 @@ public final class BookinfoWorkload implements AutoCloseable {
   private final MeshJdkServer server;
   private final HttpServer admin;
   private final ExecutorService adminExecutor = Executors.newFixedThreadPool(2);
-  private final @Nullable DiscoveryLink discovery;
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong shadowed = new AtomicLong();
   private final AtomicInteger failWith = new AtomicInteger();
@@ -117,18 +116,13 @@ public final class BookinfoWorkload implements AutoCloseable {
     int port = options.port() != 0 ? options.port() : freePort();
     WorkloadInstance self = new WorkloadInstance(name, options.namespace(), loopback.getHostAddress(),
         Map.of("http", port), Map.of("app", name, "version", options.version()), name, null);
-    this.mesh = new ServiceMesh(self);
+    this.mesh = new ServiceMesh(self, options.discovery(), options.token());
     this.server = MeshJdkServer.builder(mesh.inbound()).bindAddress(loopback).port(port)
         .handler("/", new Counting(handlerFor(options, mesh))).start();
     this.admin = HttpServer.create(new InetSocketAddress(loopback, options.adminPort()), 0);
     admin.setExecutor(adminExecutor);
     admin.createContext("/", this::admin);
     admin.start();
-    DiscoveryLink link = null;
-    if (options.discovery() != null) {
-      link = DiscoveryLink.start(options.discovery(), Objects.requireNonNull(options.token()), mesh);
-    }
-    this.discovery = link;
   }
 
   /**
@@ -137,7 +131,7 @@ public final class BookinfoWorkload implements AutoCloseable {
    */
   public static BookinfoWorkload start(Options options, Duration wait) throws IOException, InterruptedException {
     BookinfoWorkload workload = new BookinfoWorkload(options);
-    if (workload.discovery != null && !workload.discovery.awaitFirstUpdate(wait)) {
+    if (options.discovery() != null && !workload.mesh.awaitReady(wait)) {
       workload.close();
       throw new IOException(options.service().serviceName() + ": no config from " + options.discovery() + " within "
           + wait.toSeconds() + " s");
@@ -227,7 +221,13 @@ public final class BookinfoWorkload implements AutoCloseable {
         case "/clusters" -> {
           ObjectNode body = Exchanges.JSON.createObjectNode();
           ArrayNode endpoints = body.putArray("endpoints");
-          mesh.endpoints().forEach((id, w) -> endpoints.add(Exchanges.JSON.valueToTree(w)));
+          var registry = mesh.mesh().endpoints();
+          for (String host : new java.util.TreeSet<>(registry.hosts())) {
+            ObjectNode cluster = endpoints.addObject();
+            cluster.put("host", host);
+            ArrayNode list = cluster.putArray("endpoints");
+            registry.endpoints(host).forEach(e -> list.add(String.valueOf(e)));
+          }
           Exchanges.send(exchange, 200, body);
         }
         case "/certs" -> Exchanges.error(exchange, 501, "no workload certificate: mTLS is not wired into the examples yet "
@@ -249,9 +249,6 @@ public final class BookinfoWorkload implements AutoCloseable {
 
   @Override
   public void close() {
-    if (discovery != null) {
-      discovery.close();
-    }
     server.close();
     admin.stop(0);
     adminExecutor.shutdownNow();
