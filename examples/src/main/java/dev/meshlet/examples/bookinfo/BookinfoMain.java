@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bin/bookinfo}: starts one Bookinfo service as its own process. */
-@Command(name = "bookinfo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bookinfo", sortOptions = false,
     description = {"Starts one Bookinfo service (Istio's sample app, written on Meshlet) as its own process.",
         "With --discovery it registers with the discovery server, proving its service account with a",
         "bootstrap token from 'meshctl token create SERVICE', and takes its routing rules from there.",
@@ -21,7 +21,10 @@ import picocli.CommandLine.Parameters;
         "      --discovery http://127.0.0.1:15010 --token $TOKEN"})
 public final class BookinfoMain implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "productpage, details, reviews or ratings.")
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "productpage, details, reviews or ratings.")
   String service = "";
 
   @Option(names = "--version", defaultValue = "v1", paramLabel = "vN",
@@ -50,6 +53,9 @@ public final class BookinfoMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (service.isEmpty()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "Missing SERVICE (expected: productpage, details, reviews or ratings)");
+    }
     BookinfoWorkload.Options options = new BookinfoWorkload.Options(BookinfoWorkload.Service.of(service), version,
         namespace, port, adminPort, discovery, token, java.util.Map.of(), parseDuration(reviewsTimeout));
     BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(30));

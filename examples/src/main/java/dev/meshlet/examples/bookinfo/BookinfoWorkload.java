@@ -230,8 +230,8 @@ public final class BookinfoWorkload implements AutoCloseable {
           }
           Exchanges.send(exchange, 200, body);
         }
-        case "/certs" -> Exchanges.error(exchange, 501, "no workload certificate: mTLS is not wired into the examples yet "
-            + "(waits for the agent's certificate signing)");
+        case "/certs" -> Exchanges.error(exchange, 501, "no workload certificate: the examples run without mTLS "
+            + "until mesh-routing originates mTLS toward mesh endpoints (docs/examples.md)");
         case "/demo/served" -> Exchanges.send(exchange, 200, Exchanges.JSON.createObjectNode()
             .put("served", served.get()).put("shadowed", shadowed.get()));
         case "/demo/fail" -> {
