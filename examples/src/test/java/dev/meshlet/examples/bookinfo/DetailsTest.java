@@ -25,13 +25,17 @@ class DetailsTest {
     try (BookinfoWorkload details = Workloads.start(Options.of(Service.DETAILS, "v1"))) {
       String admin = "http://127.0.0.1:" + details.adminPort();
 
-      assertThat(Workloads.get(admin + "/config_dump").body().path("version").asLong()).isZero();
+      Workloads.get("http://127.0.0.1:" + details.port() + "/details/0");
+
+      assertThat(Workloads.get(admin + "/config_dump").body().path("resources").isArray()).isTrue();
       assertThat(Workloads.get(admin + "/clusters").status()).isEqualTo(200);
       assertThat(Workloads.get(admin + "/ready").body().path("ready").asBoolean()).isTrue();
       assertThat(Workloads.get(admin + "/certs").status()).isEqualTo(501);
       try (var response = Workloads.CLIENT.newCall(new okhttp3.Request.Builder().url(admin + "/stats/prometheus").build())
           .execute()) {
         assertThat(response.code()).isEqualTo(200);
+        assertThat(response.body().string()).contains("istio_requests_total{").contains("reporter=\"destination\"")
+            .contains("destination_workload=\"details-v1\"");
       }
     }
   }
