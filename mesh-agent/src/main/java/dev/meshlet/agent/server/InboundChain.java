@@ -3,6 +3,7 @@ package dev.meshlet.agent.server;
 import dev.meshlet.agent.context.RequestScope;
 import dev.meshlet.core.config.security.PeerAuthentication.Mode;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
+import dev.meshlet.routing.ResponseFlag;
 import dev.meshlet.tls.authz.AuthorizationDecision;
 import dev.meshlet.tls.authz.ConnectionAttributes;
 import dev.meshlet.tls.authz.IpAddress;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class InboundChain {
 
   static final Logger LOG = LoggerFactory.getLogger(InboundChain.class);
+
+  private static final String RBAC = ResponseFlag.RBAC.name();
+  private static final String UT = ResponseFlag.UT.name();
 
   private static final Refusal MTLS_REQUIRED = new Refusal(403,
       "mTLS required: PeerAuthentication mode STRICT accepts only mutual TLS with a mesh certificate\n",
@@ -149,13 +153,13 @@ public final class InboundChain {
       if (decision.denied()) {
         denied.increment();
         Map<String, String> headers = new HashMap<>();
-        headers.put(InboundHeaders.RESPONSE_FLAGS, "RBAC");
+        headers.put(InboundHeaders.RESPONSE_FLAGS, RBAC);
         headers.put(InboundHeaders.AUTHZ_REASON, decision.reason());
         if (decision.policy() != null) {
           headers.put(InboundHeaders.AUTHZ_POLICY, decision.policy());
         }
         Refusal refusal = new Refusal(AuthorizationDecision.DENIED_STATUS, AuthorizationDecision.DENIED_BODY,
-            headers, false, "RBAC");
+            headers, false, RBAC);
         return new InboundCall(peer, source, security, decision, refusal, null, observation);
       }
     }
@@ -176,7 +180,7 @@ public final class InboundChain {
         // a request that ran out of time is UT, which the caller's own telemetry shows too.
         return new InboundCall(peer, source, security, decision, new Refusal(504,
             "deadline exceeded: the caller's " + InboundHeaders.DEADLINE_MS + " was " + millis + "\n",
-            Map.of(InboundHeaders.RESPONSE_FLAGS, "UT"), false, "UT"), null, observation);
+            Map.of(InboundHeaders.RESPONSE_FLAGS, UT), false, UT), null, observation);
       }
       deadline = now.plusMillis(millis);
     }

@@ -201,7 +201,8 @@ class TlsTest {
     assertThat(issue).as(e.toString()).isZero();
     assertThat(show).as(e.toString()).isZero();
     assertThat(o.toString()).contains("spiffe://cluster.local/ns/shop/sa/reviews").contains("NOT AFTER");
-    assertThat(Files.getPosixFilePermissions(out.resolve("key.pem")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(out.resolve("key.pem"))).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     X509Certificate leaf = Pem.readCertificates(Files.readString(out.resolve("cert-chain.pem")), "chain").get(0);
     assertThat(SpiffeCertificates.spiffeId(leaf).toString()).isEqualTo("spiffe://cluster.local/ns/shop/sa/reviews");
     assertThat(Pem.readCertificates(Files.readString(out.resolve("root-cert.pem")), "roots"))
