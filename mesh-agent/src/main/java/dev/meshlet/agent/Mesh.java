@@ -19,6 +19,7 @@ import dev.meshlet.core.registry.WorkloadInstance;
 import dev.meshlet.core.telemetry.ServiceLabels;
 import dev.meshlet.core.telemetry.Telemetry;
 import dev.meshlet.agent.server.InboundContext;
+import dev.meshlet.agent.server.MeshInboundTelemetry;
 import dev.meshlet.core.telemetry.TelemetryConfig;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
@@ -106,6 +107,8 @@ public final class Mesh implements AutoCloseable {
   private @Nullable ThreadPoolExecutor dispatcherThreads;
   private @Nullable ConnectionPool pool;
   private @Nullable MeshRouting routing;
+  private @Nullable OkHttpClient baseClient;
+  private @Nullable OutboundInterceptor outbound;
   private @Nullable OkHttpClient httpClient;
   private @Nullable DirectoryConfigSource directory;
   private @Nullable WorkloadCertificateManager certificates;
@@ -181,12 +184,9 @@ public final class Mesh implements AutoCloseable {
     b.routing.accept(rb);
     routing = rb.build();
     closeables.add(routing);
-    OkHttpClient app = base.build();
-    OutboundInterceptor outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
-    httpClient = routing.wrap(app.newBuilder()
-        .addInterceptor(outbound)
-        .eventListenerFactory(outbound.capturing(app.eventListenerFactory()))
-        .build());
+    baseClient = base.build();
+    outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
+    httpClient = wrap(baseClient);
 
     if (b.configDirectory != null) {
       String what = "config from " + b.configDirectory;
@@ -242,7 +242,13 @@ public final class Mesh implements AutoCloseable {
       readiness.require(what);
       DiscoverySource discovery = b.discovery;
       closeables.add(discovery);
-      discovery.start(self, composer.discoverySink(() -> readiness.satisfied(what)));
+      discovery.start(self, composer.discoverySink(ack -> {
+        if (ack.accepted()) {
+          readiness.satisfied(what);
+        } else {
+          readiness.problem(what, "version " + ack.version() + " refused: " + ack.error());
+        }
+      }));
     }
     log.info("mesh {} started: {} ({})", name, identity.spiffeId(), isReady() ? "ready" : "waiting for "
         + String.join(", ", readiness.waitingFor()));
@@ -260,11 +266,34 @@ public final class Mesh implements AutoCloseable {
 
   /**
    * The mesh's OkHttp client: every call through it is routed by the config in force, carries
-   * the context of the request being served, and waits for readiness. Derive your own with
-   * {@code newBuilder()} (it keeps the routing and shares the pool) rather than wrapping twice.
+   * the context of the request being served, and waits for readiness. For other timeouts or
+   * interceptors use {@link #httpClient(Consumer)}, not {@code newBuilder()} on this one: routing
+   * runs each attempt on the client it wrapped.
    */
   public OkHttpClient httpClient() {
     return Objects.requireNonNull(httpClient);
+  }
+
+  /**
+   * A client of the mesh's, adjusted by {@code configure} (timeouts, interceptors, an event
+   * listener), sharing the mesh's pool and dispatcher; routed as {@link #httpClient()} is.
+   */
+  public OkHttpClient httpClient(Consumer<OkHttpClient.Builder> configure) {
+    OkHttpClient.Builder b = Objects.requireNonNull(baseClient).newBuilder();
+    configure.accept(b);
+    return wrap(b.build());
+  }
+
+  /**
+   * {@code client} with the mesh's outbound steps added (readiness wait, served-request context,
+   * routing). Its pool and dispatcher stay its own, and so does closing them.
+   */
+  public OkHttpClient wrap(OkHttpClient client) {
+    OutboundInterceptor o = Objects.requireNonNull(outbound);
+    return Objects.requireNonNull(routing).wrap(client.newBuilder()
+        .addInterceptor(o)
+        .eventListenerFactory(o.capturing(client.eventListenerFactory()))
+        .build());
   }
 
   /**
@@ -333,7 +362,7 @@ public final class Mesh implements AutoCloseable {
       synchronized (this) {
         if (inbound == null) {
           inbound = InboundContext.of(composer::snapshot, identity.workloadIdentity(), identity.labels(), certificates,
-              new ServerTelemetry(telemetry, selfLabels, ServiceLabels.ofHost(self.host()), clock), clock);
+              MeshInboundTelemetry.of(telemetry, WorkloadLabels.of(self, null), ServiceLabels.ofHost(self.host())), clock);
         }
         context = inbound;
       }

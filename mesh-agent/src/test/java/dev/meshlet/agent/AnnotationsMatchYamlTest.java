@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshlet.agent.client.GET;
 import dev.meshlet.agent.client.Path;
+import dev.meshlet.core.annotation.CircuitBreaker;
+import dev.meshlet.core.annotation.LoadBalancer;
 import dev.meshlet.core.annotation.MeshClient;
 import dev.meshlet.core.annotation.MeshService;
 import dev.meshlet.core.annotation.Retry;
 import dev.meshlet.core.annotation.Timeout;
 import dev.meshlet.core.config.source.ConfigLayer;
+import dev.meshlet.core.registry.WorkloadInstance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import dev.meshlet.routing.MeshCallException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,6 +141,62 @@ class AnnotationsMatchYamlTest {
       assertThat(reviews.count()).isEqualTo(2);
       assertThat(mesh.effectiveConfig().resources()).singleElement()
           .satisfies(r -> assertThat(r.origin()).isEqualTo("annotation on " + Reviews.class.getName()));
+    }
+  }
+
+  @MeshService(name = "productpage")
+  static final class Ratings {
+    @MeshClient("ratings")
+    @LoadBalancer(LoadBalancer.Policy.ROUND_ROBIN)
+    @CircuitBreaker(consecutive5xxErrors = 1, interval = "10s", baseEjectionTime = "60s", maxEjectionPercent = 100)
+    OkHttpClient http;
+  }
+
+  static final String RATINGS_YAML = """
+      apiVersion: networking.istio.io/v1
+      kind: DestinationRule
+      metadata: {name: ratings, namespace: default}
+      spec:
+        host: ratings
+        trafficPolicy:
+          loadBalancer: {simple: ROUND_ROBIN}
+          outlierDetection: {consecutive5xxErrors: 1, interval: 10s, baseEjectionTime: 60s, maxEjectionPercent: 100}
+      """;
+
+  /** Statuses of ten calls to ratings, whose one endpoint of two always fails. */
+  private static List<Integer> tenCalls(OkHttpClient client) throws IOException {
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      try (Response r = client.newCall(new Request.Builder().url("http://ratings/ratings/" + i).build()).execute()) {
+        statuses.add(r.code());
+      }
+    }
+    return statuses;
+  }
+
+  @Test
+  void anAnnotatedCircuitBreakerEjectsAFailingEndpointAsTheEquivalentDestinationRuleDoes() throws Exception {
+    try (Upstream healthy = new Upstream(); Upstream broken = new Upstream()) {
+      broken.respond(r -> new MockResponse.Builder().code(500).build());
+      WorkloadInstance[] ratings = {
+        new WorkloadInstance("ratings", "default", "127.0.0.1", Map.of("http", healthy.port()), Map.of(), null, null),
+        new WorkloadInstance("ratings", "default", "127.0.0.1", Map.of("http", broken.port()), Map.of(), null, null)};
+
+      List<Integer> fromAnnotations;
+      try (Mesh mesh = Mesh.builder(Ratings.class).endpoints(ratings).build()) {
+        fromAnnotations = tenCalls(mesh.inject(new Ratings()).http);
+      }
+      int brokenAfterAnnotations = broken.count();
+      Files.writeString(dir.resolve("ratings.yaml"), RATINGS_YAML);
+      List<Integer> fromYaml;
+      try (Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage")).configDirectory(dir).endpoints(ratings).build()) {
+        fromYaml = tenCalls(mesh.httpClient());
+      }
+
+      assertThat(fromAnnotations).containsOnlyOnce(500).containsOnly(200, 500);
+      assertThat(brokenAfterAnnotations).as("ejected after its first 5xx").isEqualTo(1);
+      assertThat(fromYaml).containsOnlyOnce(500).containsOnly(200, 500);
+      assertThat(broken.count()).isEqualTo(2);
     }
   }
 }

@@ -121,10 +121,26 @@ class ReadinessTest {
       DiscoveryAck nack = discovery.sink.get().apply(new DiscoveryUpdate("2", twice, null));
 
       assertThat(nack.accepted()).isFalse();
+      assertThat(mesh.isReady()).as("ready since version 1").isTrue();
       assertThat(nack.error()).contains("VirtualService").contains("also defined");
       assertThat(mesh.effectiveConfig().rejected()).containsKey("discovery");
       assertThat(mesh.effectiveConfig().resources()).singleElement()
           .satisfies(r -> assertThat(r.origin()).isEqualTo("discovery version 1"));
+    }
+  }
+
+  @Test
+  void aRefusedFirstUpdateKeepsTheMeshUnreadyAndSaysWhy() {
+    ManualDiscovery discovery = new ManualDiscovery();
+    try (Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage")).discovery(discovery).build()) {
+      List<Resource<?>> twice = new ArrayList<>(resources(GOOD));
+      twice.addAll(resources(GOOD));
+
+      assertThat(discovery.sink.get().apply(new DiscoveryUpdate("1", twice, null)).accepted()).isFalse();
+
+      assertThat(mesh.isReady()).isFalse();
+      assertThat(mesh.waitingFor()).singleElement().asString()
+          .startsWith("config from discovery (version 1 refused: ").contains("also defined");
     }
   }
 

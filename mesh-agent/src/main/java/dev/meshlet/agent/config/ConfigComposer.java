@@ -100,43 +100,52 @@ public final class ConfigComposer {
 
   /**
    * A sink that applies discovery updates to the CENTRAL layer and the discovered endpoints,
-   * all or nothing; {@code onAck} runs after each accepted update.
+   * all or nothing; {@code answered} hears each answer (after an ACK, the update is in force).
    */
-  public DiscoverySink discoverySink(Runnable onAck) {
-    Objects.requireNonNull(onAck, "onAck");
+  public DiscoverySink discoverySink(Consumer<DiscoveryAck> answered) {
+    Objects.requireNonNull(answered, "answered");
     return update -> {
+      DiscoveryAck ack = applyDiscovery(update);
       try {
-        if (update.resources() != null) {
-          List<ResourceReport> reports = new ArrayList<>();
-          int i = 0;
-          for (Resource<?> r : update.resources()) {
-            reports.add(new ResourceReport("discovery version " + update.version(), i++, String.valueOf(r.kind()),
-                r.namespace(), r.name(), r, List.of()));
-          }
-          ConfigBatch batch = ConfigBatch.of(reports);
-          if (!batch.valid()) {
-            String why = String.join("; ", batch.invalid().stream().flatMap(r -> r.lines().stream()).toList());
-            rejected("discovery", why);
-            return DiscoveryAck.nack(update.version(), why);
-          }
-        }
-        synchronized (this) {
-          if (update.resources() != null) {
-            apply(ConfigLayer.CENTRAL, update.resources(), "discovery version " + update.version());
-          }
-          if (update.endpoints() != null) {
-            discovered(update.endpoints());
-          }
-        }
-        rejected("discovery", null);
-        onAck.run();
-        return DiscoveryAck.ack(update.version());
+        answered.accept(ack);
       } catch (RuntimeException e) {
-        String why = "update " + update.version() + " could not be applied: " + e;
-        rejected("discovery", why);
-        return DiscoveryAck.nack(update.version(), why);
+        // the answer stands; a listener's failure is not the update's
       }
+      return ack;
     };
+  }
+
+  private DiscoveryAck applyDiscovery(DiscoveryUpdate update) {
+    try {
+      if (update.resources() != null) {
+        List<ResourceReport> reports = new ArrayList<>();
+        int i = 0;
+        for (Resource<?> r : update.resources()) {
+          reports.add(new ResourceReport("discovery version " + update.version(), i++, String.valueOf(r.kind()),
+              r.namespace(), r.name(), r, List.of()));
+        }
+        ConfigBatch batch = ConfigBatch.of(reports);
+        if (!batch.valid()) {
+          String why = String.join("; ", batch.invalid().stream().flatMap(r -> r.lines().stream()).toList());
+          rejected("discovery", why);
+          return DiscoveryAck.nack(update.version(), why);
+        }
+      }
+      synchronized (this) {
+        if (update.resources() != null) {
+          apply(ConfigLayer.CENTRAL, update.resources(), "discovery version " + update.version());
+        }
+        if (update.endpoints() != null) {
+          discovered(update.endpoints());
+        }
+      }
+      rejected("discovery", null);
+      return DiscoveryAck.ack(update.version());
+    } catch (RuntimeException e) {
+      String why = "update " + update.version() + " could not be applied: " + e;
+      rejected("discovery", why);
+      return DiscoveryAck.nack(update.version(), why);
+    }
   }
 
   /** The effective config with where each piece came from; {@code waitingFor} is what readiness lacks. */
