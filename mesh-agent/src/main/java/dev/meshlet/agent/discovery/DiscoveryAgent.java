@@ -98,7 +98,12 @@ public final class DiscoveryAgent implements AutoCloseable {
         .readTimeout(config.streamIdleTimeout())
         .callTimeout(Duration.ZERO)
         .build();
-    this.api = new ServerApi(http, watchHttp, config.token());
+    // An answer runs on the watch thread: it may not hold the thread longer than a dead stream would.
+    OkHttpClient ackHttp = http.newBuilder()
+        .readTimeout(config.streamIdleTimeout())
+        .callTimeout(config.streamIdleTimeout().plus(config.connectTimeout()))
+        .build();
+    this.api = new ServerApi(http, ackHttp, watchHttp, config.token());
     this.cache = config.cacheDirectory() == null
         ? null
         : new ViewCache(config.cacheDirectory(), config.registration().service(), config.registration().namespaceOrDefault());

@@ -34,11 +34,13 @@ final class ServerApi {
   }
 
   private final OkHttpClient http;
+  private final OkHttpClient ackHttp;
   private final OkHttpClient watchHttp;
   private final String token;
 
-  ServerApi(OkHttpClient http, OkHttpClient watchHttp, String token) {
+  ServerApi(OkHttpClient http, OkHttpClient ackHttp, OkHttpClient watchHttp, String token) {
     this.http = http;
+    this.ackHttp = ackHttp;
     this.watchHttp = watchHttp;
     this.token = token;
   }
@@ -59,7 +61,8 @@ final class ServerApi {
   }
 
   void ack(String server, Ack ack) throws IOException {
-    call((ack.isNack() ? "NACK" : "ACK") + " version " + ack.version(), server, post(server + "/v1/ack", ProtocolJson.write(ack)));
+    call(ackHttp, (ack.isNack() ? "NACK" : "ACK") + " version " + ack.version(), server,
+        post(server + "/v1/ack", ProtocolJson.write(ack)));
   }
 
   /** The watch call, not yet executed, so that whoever holds it can cancel it. */
@@ -80,7 +83,11 @@ final class ServerApi {
   }
 
   private String call(String what, String server, Request request) throws IOException {
-    try (Response r = http.newCall(request).execute()) {
+    return call(http, what, server, request);
+  }
+
+  private static String call(OkHttpClient client, String what, String server, Request request) throws IOException {
+    try (Response r = client.newCall(request).execute()) {
       String body = r.body().string();
       if (!r.isSuccessful()) {
         throw new Refused(what, server, r.code(), body);

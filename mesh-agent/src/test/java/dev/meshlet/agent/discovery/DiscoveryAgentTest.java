@@ -166,6 +166,28 @@ class DiscoveryAgentTest {
   }
 
   @Test
+  void aRefusedChangeIsNotLostAndIsAppliedWholeOnceALaterEventMakesTheViewGood() throws Exception {
+    LocalDiscovery server = server("data");
+    RecordingListener listener = new RecordingListener();
+    // As a compile step that needs the DestinationRule a route refers to.
+    listener.refuseWhen(v -> has(v, "VirtualService", "bad") && !has(v, "DestinationRule", "ratings"));
+    DiscoveryAgent agent = agent(config(server, server.token("productpage", "default"), server.url()).build(), listener);
+    agent.awaitView(Duration.ofSeconds(5));
+
+    long refused = server.apply(BAD_VS);
+    String lease = agent.status().leaseId();
+    eventually("NACKED at " + refused, () -> server.statusOf(lease).filter(s -> s.status() == SyncStatus.NACKED).isPresent());
+
+    // The next delta carries only the DestinationRule; the VirtualService it needed arrived before.
+    long fixed = server.apply(REVIEWS_DR.replace("reviews", "ratings"));
+    CentralView whole = listener.await(v -> v.version() == fixed);
+    assertThat(has(whole, "VirtualService", "bad")).isTrue();
+    assertThat(has(whole, "DestinationRule", "ratings")).isTrue();
+    eventually("SYNCED at " + fixed, () -> server.statusOf(lease)
+        .filter(s -> s.status() == SyncStatus.SYNCED && s.versionAcked() == fixed).isPresent());
+  }
+
+  @Test
   void aViewThatDoesNotValidateIsNackedWithWhereAndWhy() throws Exception {
     // The agent judges the resources itself, as it judges local files: a DestinationRule without a
     // host cannot come from this server, so the test hands the agent's state one directly.
@@ -310,7 +332,10 @@ class DiscoveryAgentTest {
     try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(server.url().replaceAll(".*:", "")))) {
       RecordingListener listener = new RecordingListener();
       DiscoveryAgent agent = agent(config(server, token, proxy.url()).build(), listener);
-      listener.await(v -> has(v, "VirtualService", "reviews"));
+      long first = listener.await(v -> has(v, "VirtualService", "reviews")).version();
+      String lease = agent.status().leaseId();
+      eventually("the first view acknowledged", () -> server.statusOf(lease)
+          .filter(s -> s.status() == SyncStatus.SYNCED && s.versionAcked() == first).isPresent());
       long watches = proxy.requestLines.stream().filter(l -> l.startsWith("GET /v1/watch")).count();
 
       // No FIN, no RST: only the missing heartbeats (every 200 ms here) tell the agent.
