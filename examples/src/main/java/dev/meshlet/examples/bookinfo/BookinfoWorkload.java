@@ -147,10 +147,10 @@ public final class BookinfoWorkload implements AutoCloseable {
 
   private static HttpHandler handlerFor(Options options, ServiceMesh mesh) {
     return switch (options.service()) {
-      case PRODUCTPAGE -> new ProductPage(mesh.httpClient(), options.peer("details"), options.peer("reviews"), options.reviewsTimeout());
+      case PRODUCTPAGE -> new ProductPage(mesh::httpClient, options.peer("details"), options.peer("reviews"), options.reviewsTimeout());
       case DETAILS -> new Details(options.version());
       case REVIEWS -> new Reviews(options.version(), "reviews-" + options.version() + "-" + mesh.self().ports().get("http"),
-          mesh.httpClient(), options.peer("ratings"));
+          mesh::httpClient, options.peer("ratings"));
       case RATINGS -> new Ratings(options.version());
     };
   }

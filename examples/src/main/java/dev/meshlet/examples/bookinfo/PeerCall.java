@@ -24,18 +24,17 @@ import org.jspecify.annotations.Nullable;
 record PeerCall(@Nullable JsonNode body, @Nullable ObjectNode error) {
 
   /**
-   * Calls {@code url} of {@code service} with {@code headers}, giving up after {@code timeout} and
-   * trying {@code tries} times in all when a try times out (the application's own timeout, as
-   * Bookinfo's productpage has; mesh retries come from the VirtualService).
+   * Calls {@code url} of {@code service} with {@code headers} on {@code client}, whose call timeout
+   * is {@code timeout}, trying {@code tries} times in all when a try times out (the application's
+   * own timeout, as Bookinfo's productpage has; mesh retries come from the VirtualService).
    */
   static PeerCall get(OkHttpClient client, String service, String url, Map<String, String> headers, Duration timeout,
       int tries) {
-    OkHttpClient timed = client.newBuilder().callTimeout(timeout).build();
     Request.Builder request = new Request.Builder().url(url);
     headers.forEach(request::header);
     PeerCall last = failure(service, 0, "-", "not called");
     for (int i = 0; i < tries; i++) {
-      try (Response response = timed.newCall(request.build()).execute()) {
+      try (Response response = client.newCall(request.build()).execute()) {
         String flags = response.header(MeshHeaders.RESPONSE_FLAGS, "-");
         String text = response.body().string();
         if (!response.isSuccessful()) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import okhttp3.OkHttpClient;
 
 /**
@@ -24,17 +25,20 @@ public final class ProductPage implements HttpHandler {
   /** How long productpage waits for details. */
   public static final Duration DETAILS_TIMEOUT = Duration.ofSeconds(3);
 
-  private final OkHttpClient client;
+  private final OkHttpClient detailsClient;
+  private final OkHttpClient reviewsClient;
   private final String detailsUrl;
   private final String reviewsUrl;
   private final Duration reviewsTimeout;
 
   /**
    * A product page calling {@code detailsUrl} and {@code reviewsUrl} ({@code http://details},
-   * {@code http://reviews} in the mesh) through the mesh {@code client}.
+   * {@code http://reviews} in the mesh) through mesh clients {@code client} makes for a call timeout.
    */
-  public ProductPage(OkHttpClient client, String detailsUrl, String reviewsUrl, Duration reviewsTimeout) {
-    this.client = Objects.requireNonNull(client, "client");
+  public ProductPage(Function<Duration, OkHttpClient> client, String detailsUrl, String reviewsUrl,
+      Duration reviewsTimeout) {
+    this.detailsClient = client.apply(DETAILS_TIMEOUT);
+    this.reviewsClient = client.apply(reviewsTimeout);
     this.detailsUrl = Objects.requireNonNull(detailsUrl, "detailsUrl");
     this.reviewsUrl = Objects.requireNonNull(reviewsUrl, "reviewsUrl");
     this.reviewsTimeout = Objects.requireNonNull(reviewsTimeout, "reviewsTimeout");
@@ -59,7 +63,7 @@ public final class ProductPage implements HttpHandler {
     }
     ArrayNode errors = Exchanges.JSON.createArrayNode();
 
-    PeerCall details = PeerCall.get(client, "details", detailsUrl + "/details/0", headers, DETAILS_TIMEOUT, 1);
+    PeerCall details = PeerCall.get(detailsClient, "details", detailsUrl + "/details/0", headers, DETAILS_TIMEOUT, 1);
     if (details.body() != null) {
       ObjectNode part = page.putObject("details");
       part.put("version", details.body().path("version").asText("unknown"));
@@ -67,7 +71,7 @@ public final class ProductPage implements HttpHandler {
       errors.add(Objects.requireNonNull(details.error()));
     }
 
-    PeerCall reviews = PeerCall.get(client, "reviews", reviewsUrl + "/reviews/0", headers, reviewsTimeout, 2);
+    PeerCall reviews = PeerCall.get(reviewsClient, "reviews", reviewsUrl + "/reviews/0", headers, reviewsTimeout, 2);
     JsonNode answer = reviews.body();
     if (answer != null) {
       ObjectNode part = page.putObject("reviews");

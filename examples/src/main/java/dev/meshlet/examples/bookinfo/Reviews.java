@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 import okhttp3.OkHttpClient;
 
 /**
@@ -24,6 +25,7 @@ public final class Reviews implements HttpHandler {
 
   private final String version;
   private final String instance;
+  private final Duration ratingsTimeout;
   private final OkHttpClient client;
   private final String ratingsUrl;
 
@@ -31,16 +33,18 @@ public final class Reviews implements HttpHandler {
    * Reviews of {@code version} ({@code v1}, {@code v2} or {@code v3}).
    *
    * @param instance this instance's name, in answers so that a caller sees which one served
-   * @param client the mesh client ratings is called with
+   * @param client makes the mesh client ratings is called with, given its call timeout
    * @param ratingsUrl where ratings is, {@code http://ratings} in the mesh
    */
-  public Reviews(String version, String instance, OkHttpClient client, String ratingsUrl) {
+  public Reviews(String version, String instance, Function<Duration, OkHttpClient> client, String ratingsUrl) {
     if (!version.matches("v[123]")) {
       throw new IllegalArgumentException("reviews version: '" + version + "' (expected: v1, v2 or v3)");
     }
     this.version = version;
     this.instance = Objects.requireNonNull(instance, "instance");
-    this.client = Objects.requireNonNull(client, "client");
+    // Made once: the timeout is the version's, as Bookinfo's reviews hard-codes it.
+    this.ratingsTimeout = version.equals("v3") ? V3_RATINGS_TIMEOUT : V2_RATINGS_TIMEOUT;
+    this.client = client.apply(ratingsTimeout);
     this.ratingsUrl = Objects.requireNonNull(ratingsUrl, "ratingsUrl");
   }
 
@@ -64,9 +68,8 @@ public final class Reviews implements HttpHandler {
     second.put("reviewer", "Reviewer2");
     second.put("text", "Absolutely fun and entertaining. The play lacks thematic depth when compared to other plays by Shakespeare.");
     if (!version.equals("v1")) {
-      Duration timeout = version.equals("v2") ? V2_RATINGS_TIMEOUT : V3_RATINGS_TIMEOUT;
       PeerCall call = PeerCall.get(client, "ratings", ratingsUrl + "/ratings/" + id, Exchanges.propagated(exchange),
-          timeout, 1);
+          ratingsTimeout, 1);
       ObjectNode ratings = body.putObject("ratings");
       JsonNode answer = call.body();
       if (answer != null) {

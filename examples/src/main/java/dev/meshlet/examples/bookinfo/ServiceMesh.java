@@ -52,6 +52,11 @@ public final class ServiceMesh implements AutoCloseable {
     return mesh.httpClient();
   }
 
+  /** A mesh client whose calls time out after {@code callTimeout}, sharing the mesh's pool. */
+  public OkHttpClient httpClient(Duration callTimeout) {
+    return mesh.httpClient(b -> b.callTimeout(callTimeout));
+  }
+
   /** What the server adapter needs: the snapshot in force, this workload's identity, telemetry. */
   public InboundContext inbound() {
     return mesh.inboundContext();

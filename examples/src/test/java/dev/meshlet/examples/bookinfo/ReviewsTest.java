@@ -64,7 +64,7 @@ class ReviewsTest {
 
   @Test
   void refusesAVersionBookinfoDoesNotHave() {
-    assertThatThrownBy(() -> new Reviews("v4", "r", Workloads.CLIENT, "http://ratings"))
+    assertThatThrownBy(() -> new Reviews("v4", "r", timeout -> Workloads.CLIENT, "http://ratings"))
         .hasMessageContaining("expected: v1, v2 or v3");
   }
 }

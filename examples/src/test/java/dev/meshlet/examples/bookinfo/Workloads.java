@@ -45,6 +45,7 @@ final class Workloads {
   static final class Peer implements AutoCloseable {
     final HttpServer server;
     final List<Map<String, List<String>>> requests = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newCachedThreadPool();
 
     Peer(int status, String body) throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -55,6 +56,7 @@ final class Workloads {
         exchange.getResponseBody().write(bytes);
         exchange.close();
       });
+      server.setExecutor(executor);
       server.start();
     }
 
@@ -65,6 +67,7 @@ final class Workloads {
     @Override
     public void close() {
       server.stop(0);
+      executor.shutdownNow();
     }
   }
 }
