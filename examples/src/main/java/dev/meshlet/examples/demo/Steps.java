@@ -227,6 +227,7 @@ final class Steps implements AutoCloseable {
     }
     Cluster.Workload healthy = find("reviews", "v1", 1);
     base("/outlier-detection.yaml");
+    long servedBefore = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
     cluster.admin(failing, "POST", "/demo/fail?status=503");
     out.println("  " + failing.name() + " now answers 503 to everything");
     try {
@@ -236,6 +237,8 @@ final class Steps implements AutoCloseable {
       long beforeLate = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
       List<Sample> late = send("after the ejection", n(10, 30), null, 1);
       long afterLate = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
+      out.printf("  %-34s %d request(s), answered 503, then ejected%n", failing.name(), beforeLate - servedBefore);
+      check(beforeLate > servedBefore, "the failing instance was tried before it was ejected");
       check(errors <= 3, errors + " of " + n + " pages lacked reviews before the failing instance was ejected (expected: at most 3)");
       check(all(late, x -> x.ok() && ("reviews-v1-" + healthy.port()).equals(x.instance())),
           "then every request went to the healthy instance " + healthy.name());
