@@ -110,7 +110,7 @@ public final class BookinfoWorkload implements AutoCloseable {
 
   private BookinfoWorkload(Options options) throws IOException {
     this.options = options;
-    // The application port must be known before registering, so bind first with a placeholder mesh.
+    // The port must be known before the mesh registers the workload: choose it first.
     InetAddress loopback = InetAddress.getLoopbackAddress();
     String name = options.service().serviceName();
     int port = options.port() != 0 ? options.port() : freePort();
