@@ -5,8 +5,10 @@ import dev.meshlet.core.protocol.Ack;
 import dev.meshlet.core.protocol.LeaseGrant;
 import dev.meshlet.core.protocol.WatchEvent;
 import dev.meshlet.core.protocol.WatchEventReader;
+import dev.meshlet.tls.pki.TrustBundle;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +78,7 @@ public final class DiscoveryAgent implements AutoCloseable {
   private volatile @Nullable CentralView applied;
   private volatile @Nullable ApplyOutcome lastOutcome;
   private volatile @Nullable String lastError;
+  private volatile @Nullable TrustBundle roots;
 
   private DiscoveryAgent(Builder b) {
     this.config = b.config;
@@ -88,7 +91,9 @@ public final class DiscoveryAgent implements AutoCloseable {
     OkHttpClient.Builder common = (base == null ? ownedClient : base).newBuilder()
         .connectTimeout(config.connectTimeout())
         .retryOnConnectionFailure(false); // the agent decides when and where to retry
-    ServerTls.configure(common, config, clock, null);
+    this.roots = config.trustedRoots().isEmpty() ? null
+        : TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
+    ServerTls.configure(common, config, clock, null, roots == null ? null : this::roots);
     OkHttpClient http = common.build().newBuilder()
         .readTimeout(CALL_READ_TIMEOUT)
         .callTimeout(config.connectTimeout().plus(CALL_READ_TIMEOUT))
@@ -162,6 +167,30 @@ public final class DiscoveryAgent implements AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("the discovery agent stopped before any view: " + e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  /**
+   * Trusts {@code roots} for the servers from the next connection on: what the Mesh calls when
+   * the mesh root rotates (the trust bundle of each new workload certificate says so). Open
+   * connections stay as they are.
+   *
+   * @throws IllegalStateException when the agent was configured without roots (the JDK's defaults)
+   */
+  public void updateTrustedRoots(List<X509Certificate> roots) {
+    if (this.roots == null) {
+      throw new IllegalStateException("trustedRoots: the agent was started without mesh roots (expected: roots in "
+          + "DiscoveryConfig to update them later)");
+    }
+    this.roots = TrustBundle.of(config.serverIdentity().trustDomain(), roots);
+    log.info("discovery servers are now checked against {} root(s)", roots.size());
+  }
+
+  private TrustBundle roots() {
+    TrustBundle r = roots;
+    if (r == null) {
+      throw new IllegalStateException("no roots");
+    }
+    return r;
   }
 
   /** Where the agent stands now. */

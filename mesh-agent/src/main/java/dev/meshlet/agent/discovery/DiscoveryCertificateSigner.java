@@ -54,13 +54,18 @@ public final class DiscoveryCertificateSigner implements CertificateSigner {
   private final OkHttpClient tokenClient;
   private volatile @Nullable OkHttpClient mtlsClient;
   private volatile int preferred;
+  /** The roots servers are checked against; each signed certificate brings the CA's current ones. */
+  private volatile @Nullable TrustBundle roots;
 
   private DiscoveryCertificateSigner(DiscoveryConfig config, OkHttpClient base, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.base = base;
+    this.roots = config.trustedRoots().isEmpty() ? null
+        : TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
     this.tokenClient = ServerTls.configure(base.newBuilder().retryOnConnectionFailure(false)
-        .connectTimeout(config.connectTimeout()).callTimeout(config.connectTimeout().plusSeconds(10)), config, clock, null).build();
+        .connectTimeout(config.connectTimeout()).callTimeout(config.connectTimeout().plusSeconds(10)), config, clock, null,
+        roots == null ? null : this::roots).build();
   }
 
   /** A signer for the servers, token and identity of {@code config}, sharing {@code base}'s pool. */
@@ -87,7 +92,16 @@ public final class DiscoveryCertificateSigner implements CertificateSigner {
   public void authenticateWith(X509KeyManager keyManager) {
     Objects.requireNonNull(keyManager, "keyManager");
     this.mtlsClient = ServerTls.configure(base.newBuilder().retryOnConnectionFailure(false)
-        .connectTimeout(config.connectTimeout()).callTimeout(config.connectTimeout().plusSeconds(10)), config, clock, keyManager).build();
+        .connectTimeout(config.connectTimeout()).callTimeout(config.connectTimeout().plusSeconds(10)), config, clock, keyManager,
+        roots == null ? null : this::roots).build();
+  }
+
+  private TrustBundle roots() {
+    TrustBundle r = roots;
+    if (r == null) {
+      throw new IllegalStateException("no roots");
+    }
+    return r;
   }
 
   @Override
@@ -104,6 +118,9 @@ public final class DiscoveryCertificateSigner implements CertificateSigner {
       try {
         SignedCertificate signed = signAt(server, json);
         preferred = index;
+        if (roots != null) {
+          roots = signed.trustBundle(); // came over a connection the current roots verified
+        }
         return signed;
       } catch (IOException e) {
         log.warn("certificate request to {} failed: {}", server, e.getMessage());

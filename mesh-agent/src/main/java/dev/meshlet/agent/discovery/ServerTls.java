@@ -6,6 +6,7 @@ import dev.meshlet.tls.verify.MeshHostnameVerifier;
 import dev.meshlet.tls.verify.SpiffeTrustManager;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -25,15 +26,26 @@ final class ServerTls {
   /** {@code builder} set up for the config's roots, or left on the JDK's defaults when it has none. */
   static OkHttpClient.Builder configure(OkHttpClient.Builder builder, DiscoveryConfig config, Clock clock,
       @Nullable X509KeyManager clientCertificate) {
-    if (config.trustedRoots().isEmpty()) {
+    TrustBundle fixed = config.trustedRoots().isEmpty() ? null
+        : TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
+    return configure(builder, config, clock, clientCertificate, fixed == null ? null : () -> fixed);
+  }
+
+  /**
+   * As above, with the roots read from {@code roots} at each handshake, so that a root rotation
+   * reaches every connection made after it without a new socket factory (which would split
+   * OkHttp's pool).
+   */
+  static OkHttpClient.Builder configure(OkHttpClient.Builder builder, DiscoveryConfig config, Clock clock,
+      @Nullable X509KeyManager clientCertificate, @Nullable Supplier<TrustBundle> roots) {
+    if (roots == null) {
       if (clientCertificate != null) {
         throw new IllegalArgumentException("trustedRoots: empty (expected: the mesh's roots, to present a workload certificate)");
       }
       return builder;
     }
-    TrustBundle bundle = TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
     AllowedPeers server = AllowedPeers.only(config.serverIdentity());
-    SpiffeTrustManager trust = new SpiffeTrustManager(() -> bundle, clock, AllowedPeers.any(), host -> server);
+    SpiffeTrustManager trust = new SpiffeTrustManager(roots, clock, AllowedPeers.any(), host -> server);
     try {
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(clientCertificate == null ? null : new KeyManager[] {clientCertificate}, new TrustManager[] {trust}, null);

@@ -121,6 +121,16 @@ class ServerTlsTest {
   }
 
   @Test
+  void newRootsTakeEffectOnTheNextConnection() throws Exception {
+    serve(serverCertificate(mesh, DiscoveryConfig.DEFAULT_SERVER_IDENTITY));
+    DiscoveryAgent a = start(new TestPki("old root", NOW).root());
+    assertThatThrownBy(() -> a.awaitView(Duration.ofMillis(500))).isInstanceOf(TimeoutException.class);
+
+    a.updateTrustedRoots(List.of(mesh.root()));
+    assertThat(a.awaitView(Duration.ofSeconds(5)).version()).isEqualTo(3);
+  }
+
+  @Test
   void refusesAServerOfTheMeshThatIsNotTheDiscoveryServer() throws Exception {
     serve(serverCertificate(mesh, SpiffeId.parse("spiffe://cluster.local/ns/default/sa/reviews")));
     DiscoveryAgent a = start(mesh.root());

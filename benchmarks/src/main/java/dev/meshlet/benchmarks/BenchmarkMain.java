@@ -1,0 +1,192 @@
+package dev.meshlet.benchmarks;
+
+import dev.meshlet.benchmarks.report.BenchReport;
+import dev.meshlet.benchmarks.report.ScenarioResult;
+import dev.meshlet.benchmarks.scenario.BenchEnvironment;
+import dev.meshlet.benchmarks.scenario.ChildProcesses;
+import dev.meshlet.benchmarks.scenario.Deployment;
+import dev.meshlet.benchmarks.scenario.Scenario;
+import dev.meshlet.benchmarks.scenario.Scenarios;
+import dev.meshlet.benchmarks.server.ServerMain;
+import dev.meshlet.benchmarks.tls.BenchPki;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the whole comparison (what {@code benchmarks/run.sh} calls): makes the certificates,
+ * starts the bench server in its own JVM, and for each scenario deploys what it needs and runs
+ * a fresh client JVM ({@link ClientMain}) against it. Prints one human line per scenario, then
+ * the report as one JSON line, last.
+ *
+ * <p>{@code BenchmarkMain --work DIR [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk]
+ * [--haproxy PATH] [--only raw,sidecar]}
+ */
+public final class BenchmarkMain {
+  /** Same heap and collector for every JVM of the run, so no scenario gets a different runtime. */
+  private static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC");
+
+  private BenchmarkMain() {}
+
+  /** Phase lengths: quick fits three minutes on two cores, full fifteen. */
+  record Phases(long warmupMs, long measureMs, long tputWarmupMs, long tputMaxWarmupMs, long tputMeasureMs) {
+    static final Phases QUICK = new Phases(3_000, 8_000, 3_000, 10_000, 5_000);
+    static final Phases FULL = new Phases(15_000, 60_000, 10_000, 40_000, 30_000);
+
+    long totalMs() {
+      return warmupMs + measureMs + tputMaxWarmupMs + tputMeasureMs;
+    }
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv, Set.of("--quick"), Set.of("--work", "--rate", "--concurrency", "--server",
+        "--haproxy", "--only"));
+    Phases phases = args.flag("--quick") ? Phases.QUICK : Phases.FULL;
+    Path work = Path.of(args.require("--work")).toAbsolutePath();
+    Files.createDirectories(work);
+    String rate = args.get("--rate", "500");
+    String concurrency = args.get("--concurrency", "16");
+    String serverKind = args.get("--server", "jetty");
+    @Nullable Set<String> only = args.get("--only") == null ? null
+        : Set.copyOf(Arrays.asList(args.require("--only").split(",")));
+    Runtime.getRuntime().addShutdownHook(new Thread(
+        () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+
+    Path pki = work.resolve("pki");
+    BenchPki.generate(pki);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classPath = System.getProperty("java.class.path");
+
+    List<String> serverCommand = new ArrayList<>(List.of(java));
+    serverCommand.addAll(JVM_FLAGS);
+    serverCommand.addAll(List.of("-cp", classPath, ServerMain.class.getName(), pki.toString(), serverKind));
+    Process server = ChildProcesses.start(new ProcessBuilder(serverCommand)
+        .redirectError(work.resolve("server.log").toFile()), work);
+    try {
+      BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(),
+          StandardCharsets.US_ASCII));
+      String ready = CompletableFuture.supplyAsync(() -> readLine(serverOut)).get(60, TimeUnit.SECONDS);
+      if (ready == null || !ready.startsWith("READY ")) {
+        throw new IOException("bench server did not start: " + ready + "; " + Files.readString(work.resolve("server.log")));
+      }
+      String[] ports = ready.split(" ");
+      BenchEnvironment env = new BenchEnvironment(work, pki, Integer.parseInt(ports[1]), Integer.parseInt(ports[2]),
+          args.get("--haproxy", "haproxy"));
+      log("server (" + serverKind + ") pid " + server.pid() + " plain :" + env.serverPlainPort() + " mtls :"
+          + env.serverMtlsPort() + "; rate " + rate + " rps, concurrency " + concurrency + ", phases " + phases);
+
+      Map<String, ScenarioResult> results = new LinkedHashMap<>();
+      for (Scenario scenario : Scenarios.all()) {
+        ScenarioResult result;
+        String notBuilt = scenario.notBuiltReason();
+        if (notBuilt != null) {
+          result = ScenarioResult.notBuilt(notBuilt);
+        } else if (only != null && !only.contains(scenario.name())) {
+          result = ScenarioResult.failed("not selected (--only)");
+        } else {
+          result = runScenario(scenario, env, server.pid(), java, classPath, rate, concurrency, phases);
+        }
+        results.put(scenario.name(), result);
+        System.out.println(BenchReport.humanLine(scenario.name(), result));
+        System.out.flush();
+      }
+      BenchReport report = BenchReport.of(results);
+      ScenarioResult raw = report.scenarios().get("raw");
+      ScenarioResult sidecar = report.scenarios().get("sidecar");
+      Double addedP50 = BenchReport.added(sidecar, raw, ScenarioResult::p50Us);
+      Double addedP99 = BenchReport.added(sidecar, raw, ScenarioResult::p99Us);
+      System.out.println(String.format(Locale.ROOT,
+          "%-14s sidecar adds %s us at p50 and %s us at p99 over raw; Meshlet's budget (1/20): %s us and %s us",
+          "sidecar-raw", addedP50, addedP99, twentieth(addedP50), twentieth(addedP99)));
+      System.out.println(report.toJson());
+      System.out.flush();
+    } finally {
+      server.getOutputStream().close();
+      ChildProcesses.stop(server, 5_000);
+    }
+  }
+
+  private static String twentieth(@Nullable Double added) {
+    return added == null ? "null" : String.format(Locale.ROOT, "%.1f", added / 20);
+  }
+
+  private static ScenarioResult runScenario(Scenario scenario, BenchEnvironment env, long serverPid, String java,
+      String classPath, String rate, String concurrency, Phases phases) {
+    log("running " + scenario.name());
+    try (Deployment deployment = scenario.deploy(env)) {
+      List<String> command = new ArrayList<>(List.of(java));
+      command.addAll(JVM_FLAGS);
+      command.addAll(List.of("-cp", classPath, ClientMain.class.getName(),
+          "--scenario", scenario.name(), "--url", deployment.url(),
+          "--work", env.workDir().toString(), "--pki", env.pkiDir().toString(),
+          "--plain-port", Integer.toString(env.serverPlainPort()),
+          "--mtls-port", Integer.toString(env.serverMtlsPort()), "--haproxy", env.haproxy(),
+          "--rate", rate, "--concurrency", concurrency,
+          "--warmup-ms", Long.toString(phases.warmupMs()), "--measure-ms", Long.toString(phases.measureMs()),
+          "--tput-warmup-ms", Long.toString(phases.tputWarmupMs()),
+          "--tput-max-warmup-ms", Long.toString(phases.tputMaxWarmupMs()),
+          "--tput-measure-ms", Long.toString(phases.tputMeasureMs()),
+          "--server-pid", Long.toString(serverPid),
+          "--proxy-pids", deployment.proxyPids().stream().map(String::valueOf).collect(Collectors.joining(","))));
+      Path clientLog = env.workDir().resolve("client-" + scenario.name() + ".log");
+      Process client = ChildProcesses.start(new ProcessBuilder(command).redirectError(clientLog.toFile()),
+          env.workDir());
+      BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+      CompletableFuture<String> lastLine = CompletableFuture.supplyAsync(() -> {
+        @Nullable String last = null;
+        for (String line = readLine(out); line != null; line = readLine(out)) {
+          last = line;
+        }
+        return last;
+      });
+      // Bounded: the phases, the drains and a minute for JVM start-up and slack.
+      long limitMs = phases.totalMs() + 80_000;
+      if (!client.waitFor(limitMs, TimeUnit.MILLISECONDS)) {
+        ChildProcesses.stop(client, 2_000);
+        return ScenarioResult.failed("client did not finish within " + limitMs + " ms");
+      }
+      String line = lastLine.get(10, TimeUnit.SECONDS);
+      if (client.exitValue() != 0 || line == null || !line.startsWith("{")) {
+        return ScenarioResult.failed("client exited with " + client.exitValue() + ": "
+            + tail(clientLog));
+      }
+      return BenchReport.parse(line);
+    } catch (Exception e) {
+      return ScenarioResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return "(no log)";
+    }
+    List<String> lines = Files.readAllLines(log);
+    return String.join(" / ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+  }
+
+  private static @Nullable String readLine(BufferedReader reader) {
+    try {
+      return reader.readLine();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void log(String message) {
+    System.err.println("[bench] " + message);
+  }
+}
