@@ -1,5 +1,6 @@
 package dev.meshlet.core.config.networking;
 
+import dev.meshlet.core.config.Copies;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

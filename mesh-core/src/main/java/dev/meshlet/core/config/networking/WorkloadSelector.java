@@ -1,5 +1,6 @@
 package dev.meshlet.core.config.networking;
 
+import dev.meshlet.core.config.Copies;
 import java.util.Map;
 
 /** Selects workloads by their labels; every label must match. */

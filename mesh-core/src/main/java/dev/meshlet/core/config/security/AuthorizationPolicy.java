@@ -1,5 +1,6 @@
 package dev.meshlet.core.config.security;
 
+import dev.meshlet.core.config.Copies;
 import dev.meshlet.core.config.ObjectMeta;
 import java.util.List;
 import java.util.Set;

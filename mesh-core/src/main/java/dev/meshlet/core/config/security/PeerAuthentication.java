@@ -1,5 +1,6 @@
 package dev.meshlet.core.config.security;
 
+import dev.meshlet.core.config.Copies;
 import dev.meshlet.core.config.NonEmptyWhenSet;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.meshlet.core.config.security;
 
+import dev.meshlet.core.config.Copies;
 import java.util.Map;
 
 /**

@@ -1,4 +1,4 @@
-package dev.meshlet.core.config.security;
+package dev.meshlet.core.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,16 +7,20 @@ import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** Defensive copies for the records' compact constructors: null becomes empty, order is kept. */
-final class Copies {
+/**
+ * Defensive copies for the spec records' compact constructors: null becomes empty, the result
+ * is immutable and keeps the document's order (so a resource written back reads as it was
+ * written).
+ */
+public final class Copies {
   private Copies() {}
 
-  static <T> List<T> list(@Nullable List<T> in) {
+  public static <T> List<T> list(@Nullable List<T> in) {
     return in == null ? List.of() : List.copyOf(in);
   }
 
   /** Keeps the document's order (so a policy written back reads as it was written). */
-  static <K, V> Map<K, V> map(@Nullable Map<K, V> in) {
+  public static <K, V> Map<K, V> map(@Nullable Map<K, V> in) {
     if (in == null || in.isEmpty()) {
       return Map.of();
     }
