@@ -1,6 +1,7 @@
 package dev.meshlet.examples.bookinfo;
 
 import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.discovery.DiscoveryAgentSource;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
@@ -32,7 +33,9 @@ public final class ServiceMesh implements AutoCloseable {
         self.serviceAccount(), null, self.ports());
     Mesh.Builder builder = Mesh.builder(identity).address(self.address()).meterRegistry(meters);
     if (discovery != null) {
-      builder.discovery(new AgentDiscoverySource(discovery, Objects.requireNonNull(token, "token")));
+      String bootstrap = Objects.requireNonNull(token, "token");
+      String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");
+      builder.discovery(DiscoveryAgentSource.of(b -> b.servers(discovery).token(bootstrap).name(name)));
     }
     this.mesh = builder.build();
   }
