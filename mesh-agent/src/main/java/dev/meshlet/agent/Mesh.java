@@ -25,6 +25,7 @@ import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
 import dev.meshlet.routing.MeshRouting;
 import dev.meshlet.tls.client.ClientTlsFactory;
+import dev.meshlet.tls.client.TlsUpstream;
 import dev.meshlet.routing.endpoint.EndpointRegistry;
 import dev.meshlet.tls.ca.CaConfig;
 import dev.meshlet.tls.ca.CertificateAuthority;
@@ -579,10 +580,15 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
-    /** One endpoint of {@code service} (in this service's namespace) at {@code address:port} on port {@code http}. */
+    /**
+     * One endpoint of {@code service} (in this service's namespace) at {@code address:port} on port
+     * {@code http}. It declares no identity, so it is taken to be outside the mesh (Istio's
+     * {@code security.istio.io/tlsMode: disabled}): auto mTLS calls it in plaintext. Declare a mesh
+     * workload, called over mesh mTLS, with {@link #endpoints} and its service account.
+     */
     public Builder endpoint(String service, String address, int port) {
-      return endpoints(new WorkloadInstance(service, identity.namespace(), address, Map.of("http", port), Map.of(), null,
-          null));
+      return endpoints(new WorkloadInstance(service, identity.namespace(), address, Map.of("http", port),
+          Map.of(TlsUpstream.TLS_MODE_LABEL, "disabled"), null, null));
     }
 
     /**
