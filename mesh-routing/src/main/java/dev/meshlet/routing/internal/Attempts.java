@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -111,10 +112,15 @@ final class Attempts {
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
         tried.add(endpoint);
-        rb.url(upstream.url().newBuilder().scheme(tls.scheme()).host(endpoint.address()).port(endpoint.port()).build());
-      } else if (!tls.scheme().equals(upstream.url().scheme())) {
+        // TLS clusters are dialed over https; a plaintext one keeps the application's scheme (never downgraded).
+        HttpUrl.Builder url = upstream.url().newBuilder();
+        if (tls.isTls()) {
+          url.scheme("https");
+        }
+        rb.url(url.host(endpoint.address()).port(endpoint.port()).build());
+      } else if (tls.isTls() && !upstream.url().isHttps()) {
         // TLS origination toward the host asked for: same port, OkHttp only speaks TLS to https.
-        rb.url(upstream.url().newBuilder().scheme(tls.scheme()).port(upstream.url().port()).build());
+        rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
       }
       if (tryTimeout != NO_DEADLINE) {
         rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
