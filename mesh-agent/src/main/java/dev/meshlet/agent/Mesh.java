@@ -24,6 +24,8 @@ import dev.meshlet.core.telemetry.TelemetryConfig;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
 import dev.meshlet.routing.MeshRouting;
+import dev.meshlet.tls.client.ClientTlsFactory;
+import dev.meshlet.tls.client.TlsUpstream;
 import dev.meshlet.routing.endpoint.EndpointRegistry;
 import dev.meshlet.tls.ca.CaConfig;
 import dev.meshlet.tls.ca.CertificateAuthority;
@@ -175,12 +177,41 @@ public final class Mesh implements AutoCloseable {
     pool = new ConnectionPool(5, 5, TimeUnit.MINUTES);
     OkHttpClient.Builder base = new OkHttpClient.Builder().dispatcher(new Dispatcher(threads)).connectionPool(pool);
     b.baseClient.accept(base);
+    // The workload certificate first: routing presents it on mesh mTLS connections.
+    if (b.mtls) {
+      String what = "workload certificate for " + identity.spiffeId();
+      readiness.require(what);
+      CertificateSigner signer = b.signer;
+      if (signer == null) {
+        CaConfig ca = CaConfig.of(TrustDomain.of(identity.trustDomain()));
+        SecureRandom random = new SecureRandom();
+        CertificateAuthority authority = b.caDirectory != null
+            ? CertificateAuthority.loadOrCreate(b.caDirectory, ca, b.clock, random)
+            : CertificateAuthority.selfSigned(ca, b.clock, random);
+        signer = new InProcessSigner(authority, identity.spiffeId());
+      }
+      WorkloadCertificateManager manager = WorkloadCertificateManager.builder(identity.spiffeId(), signer)
+          .clock(b.clock).start();
+      certificates = manager;
+      closeables.add(manager);
+      readiness.satisfied(what);
+      try {
+        telemetry.meshletMetrics().certificateExpiry(identity.spiffeId().toString(),
+            manager.current().expiresAt().getEpochSecond());
+      } catch (RuntimeException e) {
+        log.debug("certificate expiry gauge", e);
+      }
+    }
+
     MeshRouting.Builder rb = MeshRouting.builder(new CallerIdentity(name, identity.namespace(), identity.labels()))
         .config(composer::snapshot)
         .endpoints(composer::endpoints)
         .clock(b.clock)
         .listener(new ClientTelemetry(telemetry, selfLabels))
         .locality(b.locality);
+    if (certificates != null) {
+      rb.clientTls(ClientTlsFactory.of(certificates));
+    }
     b.routing.accept(rb);
     routing = rb.build();
     closeables.add(routing);
@@ -210,31 +241,6 @@ public final class Mesh implements AutoCloseable {
         }
       });
       source.start();
-    }
-
-    if (b.mtls) {
-      String what = "workload certificate for " + identity.spiffeId();
-      readiness.require(what);
-      CertificateSigner signer = b.signer;
-      if (signer == null) {
-        CaConfig ca = CaConfig.of(TrustDomain.of(identity.trustDomain()));
-        SecureRandom random = new SecureRandom();
-        CertificateAuthority authority = b.caDirectory != null
-            ? CertificateAuthority.loadOrCreate(b.caDirectory, ca, b.clock, random)
-            : CertificateAuthority.selfSigned(ca, b.clock, random);
-        signer = new InProcessSigner(authority, identity.spiffeId());
-      }
-      WorkloadCertificateManager manager = WorkloadCertificateManager.builder(identity.spiffeId(), signer)
-          .clock(b.clock).start();
-      certificates = manager;
-      closeables.add(manager);
-      readiness.satisfied(what);
-      try {
-        telemetry.meshletMetrics().certificateExpiry(identity.spiffeId().toString(),
-            manager.current().expiresAt().getEpochSecond());
-      } catch (RuntimeException e) {
-        log.debug("certificate expiry gauge", e);
-      }
     }
 
     if (b.discovery != null) {
@@ -574,10 +580,15 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
-    /** One endpoint of {@code service} (in this service's namespace) at {@code address:port} on port {@code http}. */
+    /**
+     * One endpoint of {@code service} (in this service's namespace) at {@code address:port} on port
+     * {@code http}. It declares no identity, so it is taken to be outside the mesh (Istio's
+     * {@code security.istio.io/tlsMode: disabled}): auto mTLS calls it in plaintext. Declare a mesh
+     * workload, called over mesh mTLS, with {@link #endpoints} and its service account.
+     */
     public Builder endpoint(String service, String address, int port) {
-      return endpoints(new WorkloadInstance(service, identity.namespace(), address, Map.of("http", port), Map.of(), null,
-          null));
+      return endpoints(new WorkloadInstance(service, identity.namespace(), address, Map.of("http", port),
+          Map.of(TlsUpstream.TLS_MODE_LABEL, "disabled"), null, null));
     }
 
     /**

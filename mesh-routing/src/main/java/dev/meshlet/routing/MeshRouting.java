@@ -1,5 +1,6 @@
 package dev.meshlet.routing;
 
+import dev.meshlet.tls.client.ClientTlsFactory;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.routing.endpoint.EndpointRegistry;
 import dev.meshlet.routing.internal.MeshContext;
@@ -51,7 +52,7 @@ public final class MeshRouting implements Closeable {
   private MeshRouting(Builder b) {
     this.mirrors = new MirrorExecutor(b.mirrorThreads, b.mirrorQueue);
     this.context = new MeshContext(b.config, b.endpoints, b.caller, b.clock, b.random, b.listener, mirrors,
-        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality, b.sourceAddress);
+        b.mirrorTimeout, b.nonIdempotentMethods, b.retryBudget, b.locality, b.sourceAddress, b.clientTls);
   }
 
   public static Builder builder(CallerIdentity caller) {
@@ -109,6 +110,7 @@ public final class MeshRouting implements Closeable {
     private Duration mirrorTimeout = Duration.ofSeconds(10);
     private @Nullable String locality;
     private @Nullable String sourceAddress;
+    private @Nullable ClientTlsFactory clientTls;
 
     private Builder(CallerIdentity caller) {
       this.caller = Objects.requireNonNull(caller, "caller");
@@ -177,6 +179,16 @@ public final class MeshRouting implements Closeable {
     /** The caller's own IP address, the key of {@code consistentHash.useSourceIp}; unknown by default. */
     public Builder sourceAddress(@Nullable String sourceAddress) {
       this.sourceAddress = sourceAddress;
+      return this;
+    }
+
+    /**
+     * How attempts connect to each cluster: the DestinationRule's {@code tls} settings, or else
+     * auto mTLS (mesh mTLS toward endpoints that registered a service account, plaintext toward
+     * others). Without it (the default) every attempt is plaintext.
+     */
+    public Builder clientTls(@Nullable ClientTlsFactory clientTls) {
+      this.clientTls = clientTls;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.meshlet.routing.internal;
 
+import dev.meshlet.tls.client.ClientTls;
+import java.util.Objects;
 import dev.meshlet.routing.pool.RequestsPerConnection;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,10 @@ final class AttemptClients {
   private final OkHttpClient base;
   private final boolean multiplexed;
   private final ConcurrentHashMap<Duration, OkHttpClient[]> byConnectTimeout = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TlsKey, OkHttpClient> byTls = new ConcurrentHashMap<>();
+
+  /** A derived TLS client: ClientTls values share their parts, so this stays small and pools stay whole. */
+  private record TlsKey(Duration connectTimeout, boolean replayable, ClientTls tls) {}
 
   AttemptClients(OkHttpClient application) {
     // Cookies and the cache belong to the logical URL ("http://reviews/..."), not to an endpoint's
@@ -45,6 +51,30 @@ final class AttemptClients {
       });
     }
     return replayable ? pair[0] : pair[1];
+  }
+
+  /**
+   * The client for attempts connecting with {@code tls}: {@link #client(Duration, boolean)} as it is
+   * for plaintext, else derived from it once with the TLS socket factory, trust manager and
+   * hostname verifier (and kept, so OkHttp's pool and route database are shared).
+   */
+  OkHttpClient client(Duration connectTimeout, boolean replayable, ClientTls tls) {
+    if (!tls.isTls()) {
+      return client(connectTimeout, replayable);
+    }
+    TlsKey key = new TlsKey(connectTimeout, replayable, tls);
+    OkHttpClient c = byTls.get(key);
+    if (c == null) {
+      c = byTls.computeIfAbsent(key, k -> {
+        OkHttpClient.Builder b = client(k.connectTimeout(), k.replayable()).newBuilder()
+            .sslSocketFactory(Objects.requireNonNull(k.tls().sslSocketFactory()), Objects.requireNonNull(k.tls().trustManager()));
+        if (k.tls().hostnameVerifier() != null) {
+          b.hostnameVerifier(k.tls().hostnameVerifier());
+        }
+        return b.build();
+      });
+    }
+    return c;
   }
 
   /** Whether every request shares connections (HTTP/2 with prior knowledge), for the pool's connection limit. */

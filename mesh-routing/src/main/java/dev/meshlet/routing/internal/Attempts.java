@@ -1,5 +1,8 @@
 package dev.meshlet.routing.internal;
 
+import dev.meshlet.tls.client.ClientTls;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import dev.meshlet.routing.CallOptions;
 import dev.meshlet.routing.MeshCallException;
 import dev.meshlet.routing.MeshCallListener;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -104,17 +108,26 @@ final class Attempts {
       long tryTimeout = policy.perTryTimeout() == null ? remaining : Math.min(policy.perTryTimeout().toMillis(), remaining);
       Endpoint endpoint = null;
       Request.Builder rb = upstream.newBuilder();
+      ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
         tried.add(endpoint);
-        rb.url(upstream.url().newBuilder().host(endpoint.address()).port(endpoint.port()).build());
+        // TLS clusters are dialed over https; a plaintext one keeps the application's scheme (never downgraded).
+        HttpUrl.Builder url = upstream.url().newBuilder();
+        if (tls.isTls()) {
+          url.scheme("https");
+        }
+        rb.url(url.host(endpoint.address()).port(endpoint.port()).build());
+      } else if (tls.isTls() && !upstream.url().isHttps()) {
+        // TLS origination toward the host asked for: same port, OkHttp only speaks TLS to https.
+        rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
       }
       if (tryTimeout != NO_DEADLINE) {
         rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
       }
       AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
       rb.tag(AttemptTracker.class, tracker);
-      Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent).newCall(rb.build());
+      Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent, tls).newCall(rb.build());
       if (tryTimeout != NO_DEADLINE) {
         call.timeout().timeout(tryTimeout, TimeUnit.MILLISECONDS);
       }
@@ -133,6 +146,14 @@ final class Attempts {
           finished(endpoint, permit, -1);
           listen(endpoint, 0, e, started);
           throw failure(ResponseFlag.DC, "the call was cancelled", e);
+        }
+        if (tls.isTls() && e instanceof SSLException ssl) {
+          // The handshake or the peer's identity failed: another try would meet the same certificate.
+          finished(endpoint, permit, 0);
+          listen(endpoint, 0, e, started);
+          throw failure(ResponseFlag.UF, "TLS (" + tls.mode() + (tls.automatic() ? ", auto mTLS" : "") + ") to "
+              + (endpoint == null ? upstream.url().host() + ":" + upstream.url().port() : endpoint.hostPort())
+              + " failed: " + tlsReason(ssl), e);
         }
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
@@ -173,6 +194,20 @@ final class Attempts {
       response.close();
       backoff(policy, deadline);
     }
+  }
+
+  /** Why a TLS connection failed, naming the SPIFFE IDs the cluster's server may have when that was the check. */
+  private String tlsReason(SSLException e) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof SSLPeerUnverifiedException && tls().isMeshMtls()) {
+      return "the server's SPIFFE ID is not one the destination may have (expected: "
+          + (cluster.allowedPeers.isEmpty() ? "any of the trust domain" : "one of " + cluster.allowedPeers) + "): " + message;
+    }
+    return message;
+  }
+
+  private ClientTls tls() {
+    return cluster.tls;
   }
 
   /** An endpoint for this try: healthy (not ejected), and not one tried before when the policy says so. */

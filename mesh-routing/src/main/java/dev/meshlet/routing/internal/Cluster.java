@@ -1,5 +1,6 @@
 package dev.meshlet.routing.internal;
 
+import dev.meshlet.tls.client.ClientTls;
 import dev.meshlet.routing.endpoint.Endpoint;
 import dev.meshlet.routing.lb.LoadBalancer;
 import dev.meshlet.routing.outlier.OutlierDetector;
@@ -24,9 +25,14 @@ final class Cluster {
   final @Nullable OutlierDetector outlier;
   final PoolLimiter limiter;
   final DestinationState state;
+  /** How attempts connect: decided once per snapshot; plaintext without a client TLS factory. */
+  final ClientTls tls;
+  /** The SPIFFE IDs the server may present under mesh mTLS, for messages; empty: any of the trust domain. */
+  final List<String> allowedPeers;
 
   Cluster(String name, Service service, int port, List<Endpoint> endpoints, EffectivePolicy policy,
-      @Nullable LoadBalancer balancer, @Nullable OutlierDetector outlier, PoolLimiter limiter, DestinationState state) {
+      @Nullable LoadBalancer balancer, @Nullable OutlierDetector outlier, PoolLimiter limiter, DestinationState state,
+      ClientTls tls, List<String> allowedPeers) {
     this.name = name;
     this.service = service;
     this.port = port;
@@ -36,6 +42,8 @@ final class Cluster {
     this.outlier = outlier;
     this.limiter = limiter;
     this.state = state;
+    this.tls = tls;
+    this.allowedPeers = List.copyOf(allowedPeers);
   }
 
   String name() {

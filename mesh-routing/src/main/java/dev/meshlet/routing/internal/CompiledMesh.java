@@ -13,7 +13,18 @@ import dev.meshlet.routing.pool.PoolLimiter;
 import dev.meshlet.routing.resolve.Service;
 import dev.meshlet.routing.resolve.ServiceDirectory;
 import dev.meshlet.routing.route.RouteTable;
+import dev.meshlet.core.config.networking.ClientTlsSettings;
+import dev.meshlet.tls.client.ClientTls;
+import dev.meshlet.tls.client.ClientTlsFactory;
+import dev.meshlet.tls.client.DestinationTls;
+import dev.meshlet.tls.client.TlsUpstream;
+import dev.meshlet.tls.identity.SpiffeId;
+import dev.meshlet.tls.identity.TrustDomain;
+import dev.meshlet.tls.identity.WorkloadIdentity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -87,7 +98,46 @@ final class CompiledMesh {
         : state.balancers().create(policy.loadBalancer(), endpoints, policy.localityFailover());
     OutlierDetector outlier = state.outlier(policy.outlier(), endpoints);
     PoolLimiter limiter = state.limiter(policy.pool());
-    return new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state);
+    List<String> peers = new ArrayList<>();
+    ClientTls tls = clientTls(host, subset, port, service, endpoints, peers);
+    return new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls, peers);
+  }
+
+  /**
+   * The cluster's client TLS: the DestinationRule's {@code tls} for the subset and port, else auto
+   * mTLS, which speaks mesh mTLS when every endpoint is a mesh workload (it registered a service
+   * account, or carries Istio's tlsMode label) and expects the endpoints' service accounts (in the
+   * service's namespace and this workload's trust domain) as the server's SPIFFE ID.
+   */
+  private ClientTls clientTls(String host, @Nullable String subset, int port, Service service, List<Endpoint> endpoints,
+      List<String> peers) {
+    ClientTlsFactory factory = ctx.clientTls;
+    if (factory == null) {
+      return ClientTls.AUTO_PLAINTEXT;
+    }
+    ClientTlsSettings settings = DestinationTls.settings(
+        config.destinationRule(host, ctx.caller.namespace()).map(Resource::spec).orElse(null), subset, port);
+    boolean inMesh = !endpoints.isEmpty();
+    Set<SpiffeId> accounts = new LinkedHashSet<>();
+    Optional<TrustDomain> domain = factory.trustDomain();
+    for (Endpoint e : endpoints) {
+      inMesh &= TlsUpstream.isMeshEndpoint(e.serviceAccount(), e.labels());
+      String sa = e.serviceAccount();
+      if (sa != null && !sa.isEmpty()) {
+        if (sa.startsWith(SpiffeId.SCHEME_PREFIX)) {
+          accounts.add(SpiffeId.parse(sa));
+        } else if (domain.isPresent()) {
+          accounts.add(new WorkloadIdentity(domain.get(), service.namespace(), sa).spiffeId());
+        }
+      }
+    }
+    if (settings != null && !settings.subjectAltNames().isEmpty()) {
+      peers.addAll(settings.subjectAltNames());
+    } else {
+      accounts.forEach(a -> peers.add(a.toString()));
+    }
+    TlsUpstream upstream = inMesh ? TlsUpstream.mesh(host, accounts) : new TlsUpstream(host, false, accounts, null);
+    return factory.resolve(settings, upstream);
   }
 
   /** The DestinationRule in force for {@code host}, for messages. */

@@ -1,5 +1,6 @@
 package dev.meshlet.routing.internal;
 
+import dev.meshlet.tls.client.ClientTlsFactory;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.routing.CallerIdentity;
 import dev.meshlet.routing.MeshCallListener;
@@ -35,6 +36,8 @@ public final class MeshContext {
   final RetryBudgetConfig budgetConfig;
   final @Nullable String locality;
   final @Nullable String sourceAddress;
+  /** Decides each cluster's client TLS; null: every attempt in plaintext. */
+  final @Nullable ClientTlsFactory clientTls;
   private final ConcurrentHashMap<String, RetryBudget> budgets = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DestinationState> destinations = new ConcurrentHashMap<>();
   private final Object compileLock = new Object();
@@ -44,7 +47,7 @@ public final class MeshContext {
   public MeshContext(Supplier<ConfigSnapshot> config, Supplier<EndpointRegistry> endpoints, CallerIdentity caller,
       Clock clock, RandomGenerator random, MeshCallListener listener, MirrorExecutor mirrors, Duration mirrorTimeout,
       Set<String> nonIdempotentMethods, RetryBudgetConfig budgetConfig, @Nullable String locality,
-      @Nullable String sourceAddress) {
+      @Nullable String sourceAddress, @Nullable ClientTlsFactory clientTls) {
     this.config = config;
     this.endpoints = endpoints;
     this.caller = caller;
@@ -57,6 +60,7 @@ public final class MeshContext {
     this.budgetConfig = budgetConfig;
     this.locality = locality;
     this.sourceAddress = sourceAddress;
+    this.clientTls = clientTls;
     ConfigSnapshot first = config.get();
     CompiledMesh initial;
     try {

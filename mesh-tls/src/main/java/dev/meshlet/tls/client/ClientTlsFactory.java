@@ -4,6 +4,7 @@ import dev.meshlet.core.config.networking.ClientTlsSettings;
 import dev.meshlet.core.config.networking.ClientTlsSettings.TlsMode;
 import dev.meshlet.core.config.security.PeerAuthentication.Mode;
 import dev.meshlet.tls.identity.SpiffeId;
+import dev.meshlet.tls.identity.TrustDomain;
 import dev.meshlet.tls.pki.Pem;
 import dev.meshlet.tls.verify.AllowedPeers;
 import dev.meshlet.tls.verify.MeshHostnameVerifier;
@@ -78,6 +79,14 @@ public final class ClientTlsFactory {
   /** A factory for a process without a mesh identity: auto mTLS is plaintext, ISTIO_MUTUAL an error. */
   public static ClientTlsFactory withoutMeshIdentity() {
     return new ClientTlsFactory(null);
+  }
+
+  /**
+   * The trust domain of this workload's mesh identity, in which destinations' service accounts are
+   * SPIFFE IDs; empty without a mesh identity.
+   */
+  public java.util.Optional<TrustDomain> trustDomain() {
+    return mesh == null ? java.util.Optional.empty() : java.util.Optional.of(mesh.identity().trustDomain());
   }
 
   /**
