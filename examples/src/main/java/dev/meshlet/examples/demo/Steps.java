@@ -201,9 +201,9 @@ final class Steps implements AutoCloseable {
   }
 
   private String strictMtls() {
-    return "mesh-routing does not originate mTLS toward mesh endpoints yet (docs/runtime.md, 'Not done yet'), "
-        + "so under STRICT the workloads would refuse each other too; the examples therefore run without "
-        + "workload certificates";
+    return "the Bookinfo services do not run with workload certificates yet (Meshlet's outbound mTLS exists; "
+        + "the services still need the discovery server's CA as their signer), so under STRICT they would "
+        + "refuse each other too";
   }
 
   private String circuitBreaking() throws IOException, InterruptedException {
