@@ -1,7 +1,6 @@
 package dev.meshlet.core.telemetry.tracing;
 
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.util.function.BiConsumer;
 
@@ -58,25 +57,12 @@ public final class ClientSpan {
 
   /** Ends the span with the response's status code. */
   public void end(int statusCode) {
-    if (statusCode > 0) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
-    }
-    if (statusCode >= 400) {
-      span.setAttribute(HttpAttributes.ERROR_TYPE, Integer.toString(statusCode));
-      span.setStatus(StatusCode.ERROR);
-    }
-    span.end();
+    SpanEnds.answered(span, statusCode, 400);
   }
 
   /** Ends the span of an attempt that failed with {@code error} (a timeout, a refused connection). */
   public void end(int statusCode, Throwable error) {
-    if (statusCode > 0) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
-    }
-    span.setAttribute(HttpAttributes.ERROR_TYPE, error.getClass().getName());
-    span.recordException(error);
-    span.setStatus(StatusCode.ERROR);
-    span.end();
+    SpanEnds.failed(span, statusCode, error.getClass().getName(), error);
   }
 
   /**
@@ -84,11 +70,6 @@ public final class ClientSpan {
    * low-cardinality value such as {@code timeout} or Envoy's flag {@code UF}.
    */
   public void endWithErrorType(int statusCode, String errorType) {
-    if (statusCode > 0) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
-    }
-    span.setAttribute(HttpAttributes.ERROR_TYPE, errorType);
-    span.setStatus(StatusCode.ERROR);
-    span.end();
+    SpanEnds.failed(span, statusCode, errorType, null);
   }
 }

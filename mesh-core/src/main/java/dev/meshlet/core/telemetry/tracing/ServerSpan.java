@@ -1,7 +1,6 @@
 package dev.meshlet.core.telemetry.tracing;
 
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 
@@ -41,24 +40,11 @@ public final class ServerSpan {
 
   /** Ends the span with the status sent. */
   public void end(int statusCode) {
-    if (statusCode > 0) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
-    }
-    if (statusCode >= 500) {
-      span.setAttribute(HttpAttributes.ERROR_TYPE, Integer.toString(statusCode));
-      span.setStatus(StatusCode.ERROR);
-    }
-    span.end();
+    SpanEnds.answered(span, statusCode, 500);
   }
 
   /** Ends the span of a request whose handling failed with {@code error}. */
   public void end(int statusCode, Throwable error) {
-    if (statusCode > 0) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
-    }
-    span.setAttribute(HttpAttributes.ERROR_TYPE, error.getClass().getName());
-    span.recordException(error);
-    span.setStatus(StatusCode.ERROR);
-    span.end();
+    SpanEnds.failed(span, statusCode, error.getClass().getName(), error);
   }
 }
