@@ -256,6 +256,30 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void refusesAnEcRequestSignedWithSha1EvenWhenTheSignatureIsValid() {
+    KeyPair keys = KeyType.EC_P256.generate(RANDOM);
+    byte[] sha1 = CsrFixtures.resigned(CertificateRequests.create(keys, REVIEWS), keys, "SHA1withECDSA");
+
+    assertThatThrownBy(() -> ca.sign(sha1, REVIEWS))
+        .isInstanceOf(CsrRejectedException.class)
+        .hasMessage("CSR refused (BAD_SIGNATURE): signature algorithm 1.2.840.10045.4.1 does not fit the"
+            + " request's EC key (expected: ECDSA with SHA-256, SHA-384 or SHA-512)");
+  }
+
+  @Test
+  void verifiesEcRequestsSignedWithSha384AndSha512() throws Exception {
+    KeyPair keys = KeyType.EC_P256.generate(RANDOM);
+    byte[] csr = CertificateRequests.create(keys, REVIEWS);
+
+    for (String algorithm : List.of("SHA384withECDSA", "SHA512withECDSA")) {
+      byte[] resigned = CsrFixtures.resigned(csr, keys, algorithm);
+      assertThat(ca.sign(resigned, REVIEWS).certificate().getPublicKey()).isEqualTo(keys.getPublic());
+      byte[] foreign = CsrFixtures.resigned(csr, KeyType.EC_P256.generate(RANDOM), algorithm);
+      assertThatThrownBy(() -> ca.sign(foreign, REVIEWS)).hasMessageContaining("BAD_SIGNATURE");
+    }
+  }
+
+  @Test
   void refusesHugeRsaKeysBeforeVerifyingAnything() throws Exception {
     BigInteger modulus = BigInteger.ONE.shiftLeft(9000).add(BigInteger.valueOf(3));
     var keyInfo = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
