@@ -63,6 +63,15 @@ class MeshMtlsRoutingTest {
     mesh.start(CallerIdentity.of("productpage", "default"), 42, b -> b.clientTls(ClientTlsFactory.of(clientCerts)));
   }
 
+  /** The distinct bodies of twenty calls to reviews: which endpoints answered, in whichever TLS. */
+  private Set<String> twentyCalls() throws Exception {
+    Set<String> bodies = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      bodies.add(mesh.body("http://reviews/reviews/" + i));
+    }
+    return bodies;
+  }
+
   private static Endpoint workload(int port, String serviceAccount) {
     return new Endpoint("127.0.0.1", port, Map.of(), null, 1, serviceAccount);
   }
@@ -105,12 +114,7 @@ class MeshMtlsRoutingTest {
     mesh.register(REVIEWS, workload(server.port(), "reviews"));
     startMesh();
 
-    Set<String> bodies = new HashSet<>();
-    for (int i = 0; i < 20; i++) {
-      bodies.add(mesh.body("http://reviews/reviews/" + i));
-    }
-
-    assertThat(bodies).containsExactlyInAnyOrder("plain", "hello cluster.local/ns/default/sa/productpage\n");
+    assertThat(twentyCalls()).containsExactlyInAnyOrder("plain", "hello cluster.local/ns/default/sa/productpage\n");
     assertThat(plain.received()).isNotEmpty();
     assertThat(server.requests()).isPositive();
     assertThat(plain.received().size() + server.requests()).isEqualTo(20);
@@ -155,12 +159,7 @@ class MeshMtlsRoutingTest {
         """.formatted(legacy.port()));
     startMesh();
 
-    Set<String> bodies = new HashSet<>();
-    for (int i = 0; i < 20; i++) {
-      bodies.add(mesh.body("http://reviews/reviews/" + i));
-    }
-
-    assertThat(bodies).containsExactlyInAnyOrder("legacy", "hello cluster.local/ns/default/sa/productpage\n");
+    assertThat(twentyCalls()).containsExactlyInAnyOrder("legacy", "hello cluster.local/ns/default/sa/productpage\n");
     assertThat(legacy.received().size() + server.requests()).isEqualTo(20);
   }
 

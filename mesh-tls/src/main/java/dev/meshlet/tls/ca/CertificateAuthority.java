@@ -453,7 +453,7 @@ public final class CertificateAuthority {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) {
     try {
-      // The JDK's providers sign; BouncyCastle only encodes.
+      // The root, and an RSA CA's certificates: the JDK's providers sign, BouncyCastle only encodes.
       ContentSigner signer = new JcaContentSignerBuilder(KeyType.signatureAlgorithmFor(key)).build(key);
       return toX509(builder.build(signer));
     } catch (OperatorCreationException e) {
