@@ -72,6 +72,14 @@ class MeshMtlsRoutingTest {
     return bodies;
   }
 
+  /** A plaintext server that registered as reviews with a service account: auto mTLS sees a mesh workload. */
+  private Backend plainServerRegisteredAsMeshWorkload() {
+    Backend plain = mesh.backend(REVIEWS, "plain");
+    mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
+        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+    return plain;
+  }
+
   private static Endpoint workload(int port, String serviceAccount) {
     return new Endpoint("127.0.0.1", port, Map.of(), null, 1, serviceAccount);
   }
@@ -122,9 +130,7 @@ class MeshMtlsRoutingTest {
 
   @Test
   void autoMtlsSendsPlaintextToAMeshWorkloadWhosePeerAuthenticationIsDisable() throws Exception {
-    Backend plain = mesh.backend(REVIEWS, "plain");
-    mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
-        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+    Backend plain = plainServerRegisteredAsMeshWorkload();
     mesh.config("""
         apiVersion: security.istio.io/v1
         kind: PeerAuthentication
@@ -165,9 +171,7 @@ class MeshMtlsRoutingTest {
 
   @Test
   void destinationRuleTlsDisableForcesPlaintextToAMeshWorkload() throws Exception {
-    Backend plain = mesh.backend(REVIEWS, "plain");
-    mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
-        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+    Backend plain = plainServerRegisteredAsMeshWorkload();
     mesh.config("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
@@ -200,9 +204,7 @@ class MeshMtlsRoutingTest {
 
   @Test
   void withoutAClientTlsFactoryEveryAttemptIsPlaintextAsBefore() throws Exception {
-    Backend plain = mesh.backend(REVIEWS, "plain");
-    mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
-        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+    Backend plain = plainServerRegisteredAsMeshWorkload();
     mesh.start();
 
     assertThat(mesh.body("http://reviews/reviews/0")).isEqualTo("plain");
