@@ -188,6 +188,18 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aP384RootSignsWithSha384AndTheJdkVerifiesIt() throws Exception {
+    CertificateAuthority p384 = CertificateAuthority.selfSigned(
+        CaConfig.ofDefaults().withRootKeyType(KeyType.EC_P384), clock, RANDOM);
+
+    X509Certificate leaf = p384.sign(CertificateRequests.create(KeyType.EC_P256.generate(RANDOM), REVIEWS), REVIEWS)
+        .certificate();
+
+    assertThat(leaf.getSigAlgName()).isEqualTo("SHA384withECDSA");
+    leaf.verify(p384.rootCertificate().getPublicKey());
+  }
+
+  @Test
   void neverIssuesBeyondItsOwnExpiry() throws Exception {
     CertificateAuthority shortLived = CertificateAuthority.selfSigned(
         CaConfig.ofDefaults().withRootTtl(Duration.ofHours(2)), clock, RANDOM);
