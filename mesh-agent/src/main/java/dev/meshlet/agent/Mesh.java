@@ -109,6 +109,7 @@ public final class Mesh implements AutoCloseable {
   private final @Nullable PrometheusMeterRegistry prometheus;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final Duration startupWait;
   private final WorkloadLabels selfLabels;
   private final List<AutoCloseable> closeables = new ArrayList<>(); // in reverse order of closing
   private final Map<String, ClientDeclaration> declarations = new LinkedHashMap<>(); // guarded by this
@@ -129,6 +130,7 @@ public final class Mesh implements AutoCloseable {
     this.self = new WorkloadInstance(identity.name(), identity.namespace(), b.address, identity.ports(),
         identity.labels(), identity.serviceAccount(), b.locality);
     this.clock = b.clock;
+    this.startupWait = b.startupWait;
     this.selfLabels = WorkloadLabels.of(self, null).withPrincipal(identity.spiffeId().toString());
     this.mapper = b.mapper != null ? b.mapper
         : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -386,7 +388,8 @@ public final class Mesh implements AutoCloseable {
 
   /**
    * What the server adapters need from this mesh: the config in force, the identity and labels,
-   * the certificate, the clock, and telemetry (a server span whose context the request's outbound
+   * the certificate, the clock, readiness (a request arriving before it waits up to the startup
+   * wait, then gets 503 {@code x-meshlet-not-ready}), and telemetry (a server span whose context the request's outbound
    * calls carry on, and Istio's {@code reporter="destination"} metrics).
    *
    * <pre>{@code
@@ -399,8 +402,10 @@ public final class Mesh implements AutoCloseable {
     if (context == null) {
       synchronized (this) {
         if (inbound == null) {
-          inbound = InboundContext.of(composer::snapshot, identity.workloadIdentity(), identity.labels(), certificates,
-              MeshInboundTelemetry.of(telemetry, WorkloadLabels.of(self, null), ServiceLabels.ofHost(self.host())), clock);
+          inbound = new ReadyInboundContext(InboundContext.of(composer::snapshot, identity.workloadIdentity(),
+              identity.labels(), certificates,
+              MeshInboundTelemetry.of(telemetry, WorkloadLabels.of(self, null), ServiceLabels.ofHost(self.host())), clock),
+              readiness, startupWait);
         }
         context = inbound;
       }
