@@ -8,6 +8,8 @@ import dev.meshlet.agent.client.DeclarativeClients;
 import dev.meshlet.agent.config.ConfigComposer;
 import dev.meshlet.agent.config.DiscoverySource;
 import dev.meshlet.agent.config.EffectiveConfig;
+import dev.meshlet.agent.discovery.DiscoveryAgentSource;
+import dev.meshlet.agent.discovery.DiscoveryCertificateSigner;
 import dev.meshlet.core.annotation.AnnotationCompiler;
 import dev.meshlet.core.annotation.ClientDeclaration;
 import dev.meshlet.core.annotation.InvalidAnnotationException;
@@ -205,11 +207,18 @@ public final class Mesh implements AutoCloseable {
     pool = new ConnectionPool(5, 5, TimeUnit.MINUTES);
     OkHttpClient.Builder base = new OkHttpClient.Builder().dispatcher(new Dispatcher(threads)).connectionPool(pool);
     b.baseClient.accept(base);
+    baseClient = base.build();
     // The workload certificate first: routing presents it on mesh mTLS connections.
-    if (b.mtls) {
+    if (b.mtlsOn()) {
       String what = "workload certificate for " + identity.spiffeId();
       readiness.require(what);
       CertificateSigner signer = b.signer;
+      DiscoveryCertificateSigner fromDiscovery = null;
+      if (signer == null && b.caDirectory == null && b.discovery instanceof DiscoveryAgentSource agent) {
+        // As Istio's agent: the discovery server's CA signs the workload's CSR (token first, then mTLS).
+        fromDiscovery = DiscoveryCertificateSigner.create(agent.config(self), baseClient, b.clock);
+        signer = fromDiscovery;
+      }
       if (signer == null) {
         CaConfig ca = CaConfig.of(TrustDomain.of(identity.trustDomain()));
         SecureRandom random = new SecureRandom();
@@ -222,6 +231,9 @@ public final class Mesh implements AutoCloseable {
           .clock(b.clock).start();
       certificates = manager;
       closeables.add(manager);
+      if (fromDiscovery != null) {
+        fromDiscovery.authenticateWith(manager.keyManager()); // renewals prove the identity with the current certificate
+      }
       readiness.satisfied(what);
       try {
         telemetry.meshletMetrics().certificateExpiry(identity.spiffeId().toString(),
@@ -243,7 +255,6 @@ public final class Mesh implements AutoCloseable {
     b.routing.accept(rb);
     routing = rb.build();
     closeables.add(routing);
-    baseClient = base.build();
     outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
     httpClient = wrap(baseClient);
     if (b.admin != null) {
@@ -587,7 +598,7 @@ public final class Mesh implements AutoCloseable {
     private final List<WorkloadInstance> endpoints = new ArrayList<>();
     private @Nullable Path configDirectory;
     private @Nullable DiscoverySource discovery;
-    private boolean mtls;
+    private @Nullable Boolean mtls; // null: on with a discovery agent, else off
     private @Nullable Path caDirectory;
     private @Nullable CertificateSigner signer;
     private @Nullable MeterRegistry meterRegistry;
@@ -621,7 +632,11 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
-    /** The discovery server's client; the mesh is ready once it accepted a first update. */
+    /**
+     * The discovery server's client; the mesh is ready once it accepted a first update. A {@code
+     * DiscoveryAgentSource} also gets the workload certificate from the server's CA, unless a
+     * {@link #certificateSigner} or {@link #caDirectory} is given or {@code mtls(false)}.
+     */
     public Builder discovery(DiscoverySource discovery) {
       this.discovery = Objects.requireNonNull(discovery, "discovery");
       return this;
@@ -646,8 +661,11 @@ public final class Mesh implements AutoCloseable {
 
     /**
      * Turns on a workload certificate; the mesh is ready once it holds one. Without a {@link
-     * #certificateSigner}, a local CA signs it: persisted in {@link #caDirectory} when set, else
-     * in memory (development only: peers of other processes will not trust it).
+     * #certificateSigner}, the discovery server's CA signs it when {@link #discovery} is a {@code
+     * DiscoveryAgentSource} (on by default then, as Istio's agent gets every workload its
+     * certificate), else a local CA: persisted in {@link #caDirectory} when set, else in memory
+     * (development only: peers of other processes will not trust it). {@code mtls(false)} turns it
+     * off even with discovery.
      */
     public Builder mtls(boolean mtls) {
       this.mtls = mtls;
@@ -677,6 +695,10 @@ public final class Mesh implements AutoCloseable {
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
+    }
+
+    boolean mtlsOn() {
+      return mtls != null ? mtls : discovery instanceof DiscoveryAgentSource;
     }
 
     /** Serves the admin endpoint (Envoy's admin port: scrape, config dump, clusters, certs, readiness, log levels). */
