@@ -24,6 +24,7 @@ import dev.meshlet.core.telemetry.ServiceLabels;
 import dev.meshlet.core.telemetry.Telemetry;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.agent.server.MeshInboundTelemetry;
+import dev.meshlet.agent.server.PeerMetadata;
 import dev.meshlet.core.telemetry.TelemetryConfig;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
@@ -255,7 +256,8 @@ public final class Mesh implements AutoCloseable {
     b.routing.accept(rb);
     routing = rb.build();
     closeables.add(routing);
-    outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
+    outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing(),
+        PeerMetadata.encode(selfLabels));
     httpClient = wrap(baseClient);
     if (b.admin != null) {
       // Before the config sources: /healthz/ready answers 503 with what is missing while they load.

@@ -136,7 +136,8 @@ public final class InboundChain {
     Map<String, String> trace = traceHeaders(request);
     Instant now = context.clock().instant();
     InboundTelemetry.Observation observation = start(new InboundCallInfo(context.identity(), source, security,
-        request.method(), request.pathAndQuery(), request.authority(), trace, request.localPort(), now));
+        request.method(), request.pathAndQuery(), request.authority(), trace, request.localPort(), now,
+        request.headers().get(PeerMetadata.HEADER)));
 
     if (broken != null) {
       return refused(peer, source, security, broken, observation);
