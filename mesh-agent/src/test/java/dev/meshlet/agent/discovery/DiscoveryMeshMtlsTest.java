@@ -74,7 +74,9 @@ class DiscoveryMeshMtlsTest {
 
         String body = eventuallyCall(productpage, "http://reviews:" + port + "/");
         assertThat(body).isEqualTo("hello cluster.local/ns/default/sa/productpage");
+        assertThat(server.status()).extracting(s -> s.service()).contains("reviews", "productpage");
       }
+      assertThat(server.status()).as("closing the meshes deregistered both workloads at once").isEmpty();
     }
   }
 
