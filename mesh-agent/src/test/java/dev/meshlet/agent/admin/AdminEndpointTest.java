@@ -204,6 +204,15 @@ class AdminEndpointTest {
   }
 
   @Test
+  void aTakenAdminPortFailsTheStartNamingIt() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Mesh.builder(ServiceIdentity.of("ratings"))
+              .admin(taken.getLocalPort()).build())
+          .hasMessageContaining("admin endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  @Test
   void certsShowTheSpiffeIdChainExpiryAndTrustBundleOfTheWorkloadCertificate() throws Exception {
     CertificateSnapshot current = mesh.certificates().orElseThrow().current();
     JsonNode certs = JSON.readTree(get("/certs").body);
