@@ -106,8 +106,10 @@ final class CompiledMesh {
     List<String> peers = new ArrayList<>();
     Map<Endpoint, ClientTls> endpointTls = new HashMap<>();
     ClientTls tls = clientTls(host, subset, port, service, endpoints, peers, endpointTls);
-    return new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls, endpointTls,
-        peers);
+    Cluster cluster = new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls,
+        endpointTls, peers);
+    state.compiled(cluster);
+    return cluster;
   }
 
   /**
