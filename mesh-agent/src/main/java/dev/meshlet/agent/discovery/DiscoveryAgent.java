@@ -480,10 +480,16 @@ public final class DiscoveryAgent implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (this) {
+      // Under the lock scheduleRenewal holds, so no renewal is scheduled on the executor closed below.
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (renewal != null) {
+        renewal.cancel(false);
+      }
     }
-    closed = true;
     cancelWatch();
     synchronized (pause) {
       pause.notifyAll();

@@ -155,6 +155,14 @@ final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-pem-file");
         response.write(true, ByteBuffer.wrap(ca.rootsPem().getBytes(StandardCharsets.UTF_8)), callback);
       }
+      case "agents" -> {
+        // GET /v1/agents/NAMESPACE/NAME/config: what that agent was sent, and what it answered.
+        if (!method.equals("GET") || p.size() != 5 || !p.get(4).equals("config")) {
+          throw unknown(method, p);
+        }
+        admin(request, "read an agent's config");
+        json(response, callback, 200, hub.configDump(p.get(2), p.get(3)));
+      }
       case "status" -> {
         expect(method, "GET", p, 2);
         admin(request, "read status");
@@ -344,7 +352,7 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private static DiscoveryException unknown(String method, List<String> p) {
-    return new DiscoveryException(p.size() >= 2 && List.of("config", "tokens", "registrations", "watch", "ack", "status", "certificates", "ca")
+    return new DiscoveryException(p.size() >= 2 && List.of("config", "tokens", "registrations", "watch", "ack", "status", "certificates", "ca", "agents")
         .contains(p.get(1)) ? 405 : 404, "no such endpoint: " + method + " /" + String.join("/", p) + " (see docs/protocol.md)");
   }
 

@@ -154,7 +154,14 @@ public final class DiscoveryServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Order matters: a sweep or a request (an agent deregistering as it shuts down too) may still
+    // commit while Jetty stops; the store stays open until no request can reach it.
     sweeper.shutdownNow();
+    try {
+      sweeper.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     hub.close();
     try {
       jetty.stop();

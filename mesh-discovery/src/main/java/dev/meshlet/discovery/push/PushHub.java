@@ -5,6 +5,7 @@ import dev.meshlet.core.config.ResourceId;
 import dev.meshlet.core.config.codec.ConfigReader;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.core.protocol.Ack;
+import dev.meshlet.core.protocol.ConfigDump;
 import dev.meshlet.core.protocol.Endpoint;
 import dev.meshlet.core.protocol.ProtocolJson;
 import dev.meshlet.core.protocol.ProxyStatus;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -59,8 +61,9 @@ public final class PushHub implements AutoCloseable {
     long acked;
     long nackVersion = -1;
     @Nullable String lastNack;
-    Map<ResourceId, Long> sentResources = new HashMap<>();
-    Map<String, Long> sentEndpoints = new HashMap<>();
+    /** What the agent was sent, as sent (the trees are shared between agents): its config dump. */
+    Map<ResourceId, Tree> sentResources = new HashMap<>();
+    Map<String, Registered> sentEndpoints = new HashMap<>();
 
     Agent(String leaseId) {
       this.leaseId = leaseId;
@@ -83,7 +86,12 @@ public final class PushHub implements AutoCloseable {
 
   /** The store changed: push what changed to every agent that watches (coalesced, asynchronous). */
   public void changed() {
-    executor.execute(this::push);
+    try {
+      executor.execute(this::push);
+    } catch (RejectedExecutionException e) {
+      // Closed: the server is stopping and its streams are gone; the change itself is stored.
+      log.debug("change after the hub closed: not pushed");
+    }
   }
 
   /**
@@ -92,7 +100,7 @@ public final class PushHub implements AutoCloseable {
    * closed.
    */
   public void open(Registered agent, @Nullable Long since, EventSink sink) {
-    executor.execute(() -> {
+    execute(sink, () -> {
       try {
         first(agent, since, sink);
       } catch (RuntimeException e) {
@@ -104,12 +112,22 @@ public final class PushHub implements AutoCloseable {
 
   /** The stream of {@code sink} ended (the client went away or a write failed). */
   public void closed(String leaseId, EventSink sink) {
-    executor.execute(() -> {
+    execute(null, () -> {
       Agent a = agents.get(leaseId);
       if (a != null && a.sink == sink) {
         a.sink = null;
       }
     });
+  }
+
+  private void execute(@Nullable EventSink sink, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (sink != null) {
+        sink.close("the server is stopping");
+      }
+    }
   }
 
   /**
@@ -148,24 +166,61 @@ public final class PushHub implements AutoCloseable {
       StoreState s = store.state();
       List<ProxyStatus> out = new ArrayList<>();
       for (Registered r : s.registrations().values()) {
-        Agent a = agents.get(r.leaseId());
-        long sent = a == null ? 0 : a.sent;
-        long acked = a == null ? 0 : a.acked;
-        boolean connected = a != null && a.sink != null;
-        SyncStatus status;
-        if (a != null && a.lastNack != null && a.nackVersion == a.sent) {
-          status = SyncStatus.NACKED;
-        } else if (connected && acked == sent) {
-          status = SyncStatus.SYNCED;
-        } else {
-          status = SyncStatus.STALE;
-        }
-        out.add(new ProxyStatus(r.name(), r.workload().namespace(), r.workload().service(), r.leaseId(), sent, acked,
-            status, connected, a == null || a.connectedSince == null ? null : a.connectedSince.toString(),
-            a == null ? null : a.lastNack));
+        out.add(status(r, agents.get(r.leaseId())));
       }
       out.sort(Comparator.comparing(ProxyStatus::namespace).thenComparing(ProxyStatus::name));
       return out;
+    });
+  }
+
+  private static ProxyStatus status(Registered r, @Nullable Agent a) {
+    long sent = a == null ? 0 : a.sent;
+    long acked = a == null ? 0 : a.acked;
+    boolean connected = a != null && a.sink != null;
+    SyncStatus status;
+    if (a != null && a.lastNack != null && a.nackVersion == a.sent) {
+      status = SyncStatus.NACKED;
+    } else if (connected && acked == sent) {
+      status = SyncStatus.SYNCED;
+    } else {
+      status = SyncStatus.STALE;
+    }
+    return new ProxyStatus(r.name(), r.workload().namespace(), r.workload().service(), r.leaseId(), sent, acked,
+        status, connected, a == null || a.connectedSince == null ? null : a.connectedSince.toString(),
+        a == null ? null : a.lastNack);
+  }
+
+  /**
+   * The config dump of the agent registered as {@code name} (or with lease {@code name}) in
+   * {@code namespace}: its status and the view last sent to it.
+   *
+   * @throws DiscoveryException 404 when no such agent is registered
+   */
+  public ConfigDump configDump(String namespace, String name) {
+    return call(() -> {
+      Registered reg = null;
+      for (Registered r : store.state().registrations().values()) {
+        if (r.workload().namespace().equals(namespace) && (r.name().equals(name) || r.leaseId().equals(name))) {
+          reg = r;
+          break;
+        }
+      }
+      if (reg == null) {
+        throw DiscoveryException.notFound("no agent " + name + " in namespace " + namespace
+            + " (meshctl proxy-status lists the registered agents)");
+      }
+      Agent a = agents.get(reg.leaseId());
+      List<ObjectNode> resources = new ArrayList<>();
+      List<Endpoint> eps = new ArrayList<>();
+      if (a != null) {
+        a.sentResources.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .forEach(e -> resources.add(e.getValue().json()));
+        a.sentEndpoints.values().stream()
+            .sorted(Comparator.comparing((Registered r) -> r.workload().service()).thenComparing(Registered::leaseId))
+            .forEach(r -> eps.add(new Endpoint(r.leaseId(), r.workload())));
+      }
+      return new ConfigDump(status(reg, a), a == null || a.nackVersion < 0 ? null : a.nackVersion, resources, eps);
     });
   }
 
@@ -178,7 +233,12 @@ public final class PushHub implements AutoCloseable {
   }
 
   private <T> T call(java.util.concurrent.Callable<T> task) {
-    Future<T> f = executor.submit(task);
+    Future<T> f;
+    try {
+      f = executor.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw new DiscoveryException(503, "the server is stopping (try another server or again later)");
+    }
     try {
       return f.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -230,9 +290,8 @@ public final class PushHub implements AutoCloseable {
       event = new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone);
     }
     a.sentResources = new HashMap<>();
-    view.resources().forEach((id, r) -> a.sentResources.put(id, r.modVersion()));
-    a.sentEndpoints = new HashMap<>();
-    view.endpoints().forEach((id, r) -> a.sentEndpoints.put(id, r.modVersion()));
+    view.resources().forEach((id, r) -> a.sentResources.put(id, tree(r)));
+    a.sentEndpoints = new HashMap<>(view.endpoints());
     send(a, event);
   }
 
@@ -277,8 +336,8 @@ public final class PushHub implements AutoCloseable {
           k -> AgentScope.of(config, reg.workload().namespace(), reg.workload().labels()).view(s));
       List<StoredResource> changed = new ArrayList<>();
       view.resources().forEach((id, r) -> {
-        Long had = a.sentResources.get(id);
-        if (had == null || had != r.modVersion()) {
+        Tree had = a.sentResources.get(id);
+        if (had == null || had.modVersion() != r.modVersion()) {
           changed.add(r);
         }
       });
@@ -290,8 +349,8 @@ public final class PushHub implements AutoCloseable {
       });
       List<Registered> eps = new ArrayList<>();
       view.endpoints().forEach((id, r) -> {
-        Long had = a.sentEndpoints.get(id);
-        if (had == null || had != r.modVersion()) {
+        Registered had = a.sentEndpoints.get(id);
+        if (had == null || had.modVersion() != r.modVersion()) {
           eps.add(r);
         }
       });
@@ -304,9 +363,9 @@ public final class PushHub implements AutoCloseable {
       if (changed.isEmpty() && removed.isEmpty() && eps.isEmpty() && gone.isEmpty()) {
         continue;
       }
-      changed.forEach(r -> a.sentResources.put(r.resource().id(), r.modVersion()));
+      changed.forEach(r -> a.sentResources.put(r.resource().id(), tree(r)));
       removed.forEach(r -> a.sentResources.remove(r.toId().orElseThrow()));
-      eps.forEach(r -> a.sentEndpoints.put(r.leaseId(), r.modVersion()));
+      eps.forEach(r -> a.sentEndpoints.put(r.leaseId(), r));
       gone.forEach(a.sentEndpoints::remove);
       send(a, new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone));
     }
@@ -341,22 +400,26 @@ public final class PushHub implements AutoCloseable {
     if (sink != null) {
       sink.close(why);
     }
-    // What it was sent is unknown now; the resume's since says what it has.
-    a.sentResources = new HashMap<>();
-    a.sentEndpoints = new HashMap<>();
+    // What it was sent stays for its config dump; the resume's since says what it has, and
+    // first() starts the bookkeeping over.
   }
 
   private List<ObjectNode> trees(java.util.Collection<StoredResource> resources) {
     List<ObjectNode> out = new ArrayList<>(resources.size());
     for (StoredResource r : resources) {
-      Tree t = trees.get(r.resource().id());
-      if (t == null || t.modVersion() != r.modVersion()) {
-        t = new Tree(r.modVersion(), ConfigReader.toTree(r.resource()));
-        trees.put(r.resource().id(), t);
-      }
-      out.add(t.json());
+      out.add(tree(r).json());
     }
     return out;
+  }
+
+  /** The JSON tree of {@code r}, made once per version of the resource and shared by every agent. */
+  private Tree tree(StoredResource r) {
+    Tree t = trees.get(r.resource().id());
+    if (t == null || t.modVersion() != r.modVersion()) {
+      t = new Tree(r.modVersion(), ConfigReader.toTree(r.resource()));
+      trees.put(r.resource().id(), t);
+    }
+    return t;
   }
 
   private static List<Endpoint> endpoints(java.util.Collection<Registered> regs) {
