@@ -147,6 +147,12 @@ final class ApiHandler extends Handler.Abstract {
       }
       case "certificates" -> certificates(method, p, request, response, callback);
       case "ca" -> {
+        if (method.equals("POST") && p.size() == 3 && p.get(2).equals("rotate")) {
+          admin(request, "rotate the mesh root");
+          var bundle = ca.rotateRoot();
+          json(response, callback, 200, Map.of("roots", bundle.roots().size(), "rootCertificates", bundle.toPem()));
+          return;
+        }
         expect(method, "GET", p, 3);
         if (!p.get(2).equals("roots")) {
           throw unknown(method, p);
@@ -215,7 +221,7 @@ final class ApiHandler extends Handler.Abstract {
       admin(request, "read certificates");
       SpiffeId id = ca.identity(p.get(2), p.get(3));
       CaService.Issued issued = ca.lastIssued(id).orElseThrow(() -> DiscoveryException.notFound(
-          "no certificate issued to " + id + " since the server started"));
+          "no certificate was ever issued to " + id));
       json(response, callback, 200, certificateJson(id, issued.chain()));
       return;
     }

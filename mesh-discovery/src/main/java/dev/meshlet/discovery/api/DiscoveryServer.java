@@ -58,7 +58,7 @@ public final class DiscoveryServer implements AutoCloseable {
     this.config = b;
     Files.createDirectories(b.dataDir);
     this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
-    this.ca = CaService.loadOrCreate(b.dataDir.resolve("ca"), b.clock);
+    this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
     this.store = EmbeddedStore.open(b.dataDir);
     this.hub = new PushHub(store, b.clock, b.heartbeat);
     this.registry = new LeaseRegistry(store, b.clock, b.leaseTtl, s -> hub.changed());
