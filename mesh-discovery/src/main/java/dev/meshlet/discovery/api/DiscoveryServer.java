@@ -60,7 +60,7 @@ public final class DiscoveryServer implements AutoCloseable {
     this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
     this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
     this.store = EmbeddedStore.open(b.dataDir);
-    this.hub = new PushHub(store, b.clock, b.heartbeat);
+    this.hub = new PushHub(store, b.clock, b.heartbeat, b.pushDebounce);
     this.registry = new LeaseRegistry(store, b.clock, b.leaseTtl, s -> hub.changed());
     ConfigApi configApi = new ConfigApi(store, s -> hub.changed());
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -185,6 +185,7 @@ public final class DiscoveryServer implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(10);
     private Duration sweepEvery = Duration.ofSeconds(1);
     private boolean tls = true;
+    private Duration pushDebounce = PushHub.DEFAULT_DEBOUNCE;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -216,6 +217,12 @@ public final class DiscoveryServer implements AutoCloseable {
 
     public Builder heartbeat(Duration heartbeat) {
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /** How long changes are gathered into one push; {@link PushHub#DEFAULT_DEBOUNCE} by default. */
+    public Builder pushDebounce(Duration debounce) {
+      this.pushDebounce = debounce;
       return this;
     }
 

@@ -20,7 +20,11 @@ import dev.meshlet.discovery.store.StoredResource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushHub.class);
+  /** How long changes are gathered before one push: istiod's PILOT_DEBOUNCE_AFTER. */
+  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(100);
 
   private final DiscoveryStore store;
   private final Clock clock;
@@ -50,6 +56,10 @@ public final class PushHub implements AutoCloseable {
   private final Map<String, Agent> agents = new HashMap<>();
   private final Map<ResourceId, Tree> trees = new HashMap<>();
   private long pushedVersion = -1;
+  private final Map<String, SharedView> views = new HashMap<>();
+  private long viewsVersion = -1;
+  private final long debounceMillis;
+  private final AtomicBoolean pushScheduled = new AtomicBoolean();
   private @Nullable ConfigSnapshot snapshot;
 
   /** What the hub knows of one agent (owned by the hub's thread). */
@@ -62,8 +72,8 @@ public final class PushHub implements AutoCloseable {
     long nackVersion = -1;
     @Nullable String lastNack;
     /** What the agent was sent, as sent (the trees are shared between agents): its config dump. */
-    Map<ResourceId, Tree> sentResources = new HashMap<>();
-    Map<String, Registered> sentEndpoints = new HashMap<>();
+    Map<ResourceId, Tree> sentResources = Map.of();
+    Map<String, Registered> sentEndpoints = Map.of();
 
     Agent(String leaseId) {
       this.leaseId = leaseId;
@@ -73,6 +83,19 @@ public final class PushHub implements AutoCloseable {
   private record Tree(long modVersion, ObjectNode json) {}
 
   public PushHub(DiscoveryStore store, Clock clock, Duration heartbeat) {
+    this(store, clock, heartbeat, DEFAULT_DEBOUNCE);
+  }
+
+  /**
+   * A hub that pushes a change at most {@code debounce} after it was committed, merging every
+   * change of that window into one push (as istiod's debounce does): a thousand agents
+   * registering at once cost a few pushes, not a thousand.
+   */
+  public PushHub(DiscoveryStore store, Clock clock, Duration heartbeat, Duration debounce) {
+    if (debounce.isNegative()) {
+      throw new IllegalArgumentException("push debounce: " + debounce + " (expected: 0 or more)");
+    }
+    this.debounceMillis = debounce.toMillis();
     this.store = store;
     this.clock = clock;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -86,8 +109,14 @@ public final class PushHub implements AutoCloseable {
 
   /** The store changed: push what changed to every agent that watches (coalesced, asynchronous). */
   public void changed() {
+    if (!pushScheduled.compareAndSet(false, true)) {
+      return; // a push is due within the window and will see this change
+    }
     try {
-      executor.execute(this::push);
+      executor.schedule(() -> {
+        pushScheduled.set(false);
+        push();
+      }, debounceMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // Closed: the server is stopping and its streams are gone; the change itself is stored.
       log.debug("change after the hub closed: not pushed");
@@ -273,12 +302,16 @@ public final class PushHub implements AutoCloseable {
     }
     a.sink = sink;
     a.connectedSince = clock.instant();
-    AgentView view = AgentScope.of(snapshot(s), reg.workload().namespace(), reg.workload().labels()).view(s);
-    WatchEvent event;
+    SharedView shared = sharedView(s, reg);
+    AgentView view = shared.view;
+    byte[] line;
     if (since == null || since < s.compactedVersion() || since > s.version()
         || scopeChangedSince(s, since, reg.workload().namespace())) {
-      event = new WatchEvent(WatchEvent.Type.FULL, s.version(), trees(view.resources().values()), List.of(),
-          endpoints(view.endpoints().values()), List.of());
+      if (shared.fullLine == null) {
+        shared.fullLine = line(new WatchEvent(WatchEvent.Type.FULL, s.version(), trees(view.resources().values()), List.of(),
+            endpoints(view.endpoints().values()), List.of()));
+      }
+      line = shared.fullLine;
     } else {
       long v = since;
       List<StoredResource> changed = view.resources().values().stream().filter(r -> r.modVersion() > v).toList();
@@ -287,12 +320,11 @@ public final class PushHub implements AutoCloseable {
       List<Registered> eps = view.endpoints().values().stream().filter(r -> r.modVersion() > v).toList();
       List<String> gone = s.endpointTombstones().entrySet().stream()
           .filter(e -> e.getValue() > v).map(Map.Entry::getKey).toList();
-      event = new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone);
+      line = line(new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone));
     }
-    a.sentResources = new HashMap<>();
-    view.resources().forEach((id, r) -> a.sentResources.put(id, tree(r)));
-    a.sentEndpoints = new HashMap<>(view.endpoints());
-    send(a, event);
+    a.sentResources = shared.resources;
+    a.sentEndpoints = shared.endpoints;
+    send(a, s.version(), line);
   }
 
   /** Whether something that shapes an agent's scope changed after {@code since}. */
@@ -310,15 +342,66 @@ public final class PushHub implements AutoCloseable {
     return false;
   }
 
+  /**
+   * What agents of one scope see at one version, built once and shared: the view, its JSON trees,
+   * and its FULL event's bytes once one agent needed them. Agents that were sent exactly this
+   * view point at these same (never modified) maps, which is how a push tells cheaply which
+   * agents are already up to date and which ones share a delta.
+   */
+  private static final class SharedView {
+    final AgentView view;
+    final Map<ResourceId, Tree> resources;
+    final Map<String, Registered> endpoints;
+    byte @Nullable [] fullLine;
+
+    SharedView(AgentView view, Map<ResourceId, Tree> resources) {
+      this.view = view;
+      this.resources = resources;
+      this.endpoints = Map.copyOf(view.endpoints());
+    }
+  }
+
+  /** A delta's identity: from the view an agent was sent (its shared maps, by identity) to a new one. */
+  private record DeltaKey(Object resources, Object endpoints, SharedView to) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DeltaKey k && k.resources == resources && k.endpoints == endpoints && k.to == to;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * System.identityHashCode(resources) + System.identityHashCode(endpoints)) + System.identityHashCode(to);
+    }
+  }
+
+  private static final byte[] NO_CHANGE = new byte[0];
+
+  private SharedView sharedView(StoreState s, Registered reg) {
+    if (viewsVersion != s.version()) {
+      views.clear();
+      viewsVersion = s.version();
+    }
+    String key = reg.workload().namespace() + "|" + new TreeMap<>(reg.workload().labels());
+    SharedView v = views.get(key);
+    if (v == null) {
+      AgentView view = AgentScope.of(snapshot(s), reg.workload().namespace(), reg.workload().labels()).view(s);
+      Map<ResourceId, Tree> resources = new HashMap<>();
+      view.resources().forEach((id, r) -> resources.put(id, tree(r)));
+      v = new SharedView(view, Collections.unmodifiableMap(resources));
+      views.put(key, v);
+    }
+    return v;
+  }
+
   private void push() {
     StoreState s = store.state();
     if (s.version() == pushedVersion) {
       return;
     }
     pushedVersion = s.version();
-    ConfigSnapshot config = snapshot(s);
     trees.keySet().retainAll(s.config().keySet());
-    Map<String, AgentView> views = new HashMap<>();
+    // Agents that were sent the same view get the same delta: computed and serialized once.
+    Map<DeltaKey, byte[]> deltas = new HashMap<>();
     for (Agent a : new ArrayList<>(agents.values())) {
       Registered reg = s.registrations().get(a.leaseId);
       if (reg == null) {
@@ -331,49 +414,62 @@ public final class PushHub implements AutoCloseable {
       if (a.sink == null) {
         continue;
       }
-      String key = reg.workload().namespace() + "|" + new java.util.TreeMap<>(reg.workload().labels());
-      AgentView view = views.computeIfAbsent(key,
-          k -> AgentScope.of(config, reg.workload().namespace(), reg.workload().labels()).view(s));
-      List<StoredResource> changed = new ArrayList<>();
-      view.resources().forEach((id, r) -> {
-        Tree had = a.sentResources.get(id);
-        if (had == null || had.modVersion() != r.modVersion()) {
-          changed.add(r);
-        }
-      });
-      List<ResourceRef> removed = new ArrayList<>();
-      a.sentResources.keySet().forEach(id -> {
-        if (!view.resources().containsKey(id)) {
-          removed.add(ResourceRef.of(id));
-        }
-      });
-      List<Registered> eps = new ArrayList<>();
-      view.endpoints().forEach((id, r) -> {
-        Registered had = a.sentEndpoints.get(id);
-        if (had == null || had.modVersion() != r.modVersion()) {
-          eps.add(r);
-        }
-      });
-      List<String> gone = new ArrayList<>();
-      a.sentEndpoints.keySet().forEach(id -> {
-        if (!view.endpoints().containsKey(id)) {
-          gone.add(id);
-        }
-      });
-      if (changed.isEmpty() && removed.isEmpty() && eps.isEmpty() && gone.isEmpty()) {
+      SharedView to = sharedView(s, reg);
+      if (a.sentResources == to.resources && a.sentEndpoints == to.endpoints) {
         continue;
       }
-      changed.forEach(r -> a.sentResources.put(r.resource().id(), tree(r)));
-      removed.forEach(r -> a.sentResources.remove(r.toId().orElseThrow()));
-      eps.forEach(r -> a.sentEndpoints.put(r.leaseId(), r));
-      gone.forEach(a.sentEndpoints::remove);
-      send(a, new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone));
+      byte[] line = deltas.computeIfAbsent(new DeltaKey(a.sentResources, a.sentEndpoints, to),
+          k -> delta(a.sentResources, a.sentEndpoints, to, s.version()));
+      a.sentResources = to.resources;
+      a.sentEndpoints = to.endpoints;
+      if (line != NO_CHANGE) {
+        send(a, s.version(), line);
+      }
     }
   }
 
+  /** The DELTA event from what an agent was sent to {@code to}, as bytes, or {@link #NO_CHANGE}. */
+  private byte[] delta(Map<ResourceId, Tree> sentResources, Map<String, Registered> sentEndpoints, SharedView to,
+      long version) {
+    AgentView view = to.view;
+    List<StoredResource> changed = new ArrayList<>();
+    view.resources().forEach((id, r) -> {
+      Tree had = sentResources.get(id);
+      if (had == null || had.modVersion() != r.modVersion()) {
+        changed.add(r);
+      }
+    });
+    List<ResourceRef> removed = new ArrayList<>();
+    sentResources.keySet().forEach(id -> {
+      if (!view.resources().containsKey(id)) {
+        removed.add(ResourceRef.of(id));
+      }
+    });
+    List<Registered> eps = new ArrayList<>();
+    view.endpoints().forEach((id, r) -> {
+      Registered had = sentEndpoints.get(id);
+      if (had == null || had.modVersion() != r.modVersion()) {
+        eps.add(r);
+      }
+    });
+    List<String> gone = new ArrayList<>();
+    sentEndpoints.keySet().forEach(id -> {
+      if (!view.endpoints().containsKey(id)) {
+        gone.add(id);
+      }
+    });
+    if (changed.isEmpty() && removed.isEmpty() && eps.isEmpty() && gone.isEmpty()) {
+      return NO_CHANGE;
+    }
+    return line(new WatchEvent(WatchEvent.Type.DELTA, version, trees(changed), removed, endpoints(eps), gone));
+  }
+
+  private static byte[] line(WatchEvent event) {
+    return (ProtocolJson.write(event) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
   private void heartbeat() {
-    long v = store.state().version();
-    String line = ProtocolJson.write(WatchEvent.heartbeat(v)) + "\n";
+    byte[] line = line(WatchEvent.heartbeat(store.state().version()));
     for (Agent a : agents.values()) {
       EventSink sink = a.sink;
       if (sink != null && !sink.send(line)) {
@@ -382,13 +478,13 @@ public final class PushHub implements AutoCloseable {
     }
   }
 
-  private void send(Agent a, WatchEvent event) {
+  private void send(Agent a, long version, byte[] line) {
     EventSink sink = a.sink;
     if (sink == null) {
       return;
     }
-    a.sent = event.version();
-    if (!sink.send(ProtocolJson.write(event) + "\n")) {
+    a.sent = version;
+    if (!sink.send(line)) {
       drop(a, "stream closed or too far behind");
     }
   }
