@@ -46,7 +46,16 @@ public final class AgentMemoryMain {
     ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
     try (ServerProcess server = ServerProcess.start(work.resolve("data"))) {
       StringBuilder yaml = new StringBuilder();
-      List<String> leases = new ArrayList<>();
+      List<String> leases = new java.util.concurrent.CopyOnWriteArrayList<>();
+      // Keep the N registrations alive (30 s leases) while the agent is measured.
+      renewer.scheduleWithFixedDelay(() -> leases.forEach(l -> {
+        try {
+          post(http, server, "/v1/registrations/" + l + "/renew", "", JSON);
+        } catch (IOException e) {
+          System.err.println("renew " + l + ": " + e.getMessage());
+        }
+      }), 5, 5, TimeUnit.SECONDS);
+
       for (int i = 0; i < services; i++) {
         yaml.append("""
             apiVersion: networking.istio.io/v1
@@ -64,14 +73,6 @@ public final class AgentMemoryMain {
             "labels", Map.of("app", "svc-" + i, "version", "v1"))), JSON);
         leases.add(lease.path("leaseId").asText());
       }
-      // Keep the N registrations alive (30 s leases) while the agent is measured.
-      renewer.scheduleWithFixedDelay(() -> leases.forEach(l -> {
-        try {
-          post(http, server, "/v1/registrations/" + l + "/renew", "", JSON);
-        } catch (IOException e) {
-          System.err.println("renew " + l + ": " + e.getMessage());
-        }
-      }), 5, 5, TimeUnit.SECONDS);
       post(http, server, "/v1/config?source=services.yaml", yaml.toString(), MediaType.get("application/yaml"));
       String token = post(http, server, "/v1/tokens",
           ProtocolJson.write(Map.of("serviceAccount", "client", "namespace", "default")), JSON).path("token").asText();

@@ -58,8 +58,12 @@ public final class PushLatencyMain {
       for (int i = 0; i < agents; i++) {
         applied.add(new ConcurrentLinkedQueue<>());
       }
-      List<DiscoveryAgent> running = new ArrayList<>(agents);
+      List<DiscoveryAgent> running = java.util.Collections.synchronizedList(new ArrayList<>(agents));
+      Duration cpuBeforeConnect = server.cpu();
       long startConnect = System.nanoTime();
+      // Agents start together, as the services of a deployment do: registrations arrive concurrently.
+      java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(8);
+      List<java.util.concurrent.Future<?>> started = new ArrayList<>();
       for (int i = 0; i < agents; i++) {
         int index = i;
         DiscoveryConfig config = DiscoveryConfig.builder()
@@ -70,18 +74,24 @@ public final class PushLatencyMain {
             .ports(Map.of("http", 9080))
             .labels(Map.of("app", "bench"))
             .build();
-        running.add(DiscoveryAgent.builder(config, view -> {
+        started.add(starters.submit(() -> running.add(DiscoveryAgent.builder(config, view -> {
           applied.get(index).add(new long[] {view.version(), System.nanoTime()});
           return ApplyOutcome.applied();
-        }).httpClient(http).start());
+        }).httpClient(http).start())));
       }
-      System.out.printf(Locale.ROOT, "%d agents connected in %.1f s%n", agents, (System.nanoTime() - startConnect) / 1e9);
+      for (java.util.concurrent.Future<?> f : started) {
+        f.get();
+      }
+      starters.shutdown();
+      System.out.printf(Locale.ROOT, "%d agents connected in %.1f s (server CPU %.1f s)%n", agents,
+          (System.nanoTime() - startConnect) / 1e9, server.cpu().minus(cpuBeforeConnect).toMillis() / 1000.0);
       Thread.sleep(2000); // let registrations' own pushes settle
       long heapAfter = server.heapAfterGc();
       System.out.printf(Locale.ROOT, "server heap after GC: %.1f MiB before the agents, %.1f MiB with them:"
               + " %.1f MiB per 1,000 agents%n", heapBefore / 1048576.0, heapAfter / 1048576.0,
           (heapAfter - heapBefore) / 1048576.0 * 1000 / agents);
 
+      Duration cpuBeforeRounds = server.cpu();
       Histogram last = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       Histogram median = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       for (int r = 0; r < rounds; r++) {
@@ -124,6 +134,8 @@ public final class PushLatencyMain {
               + " the median agent after p50 %.1f ms%n",
           agents, rounds, last.getValueAtPercentile(50) / 1000.0, last.getValueAtPercentile(99) / 1000.0,
           last.getMaxValue() / 1000.0, median.getValueAtPercentile(50) / 1000.0);
+      System.out.printf(Locale.ROOT, "server CPU over the rounds: %.0f ms per change (heartbeats included)%n",
+          server.cpu().minus(cpuBeforeRounds).toMillis() / (double) rounds);
       for (DiscoveryAgent a : running) {
         a.close();
       }

@@ -57,6 +57,11 @@ final class ServerProcess implements AutoCloseable {
     return new ServerProcess(data, p, url, Files.readString(data.resolve("admin-token"), StandardCharsets.UTF_8).trim());
   }
 
+  /** CPU time the server's JVM has used so far (user and system, all threads). */
+  java.time.Duration cpu() {
+    return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
   /** The server's heap in use right after a full GC, in bytes (jcmd GC.run, then GC.heap_info). */
   long heapAfterGc() throws IOException, InterruptedException {
     jcmd("GC.run");

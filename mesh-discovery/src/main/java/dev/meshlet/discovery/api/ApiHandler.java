@@ -141,9 +141,15 @@ final class ApiHandler extends Handler.Abstract {
         Principal caller = caller(request, "acknowledge");
         Ack ack = ProtocolJson.read(body(request), Ack.class);
         registry.owned(ack.leaseId(), caller);
-        hub.ack(ack);
-        json(response, callback, 200, Map.of("leaseId", ack.leaseId(), "version", ack.version(),
-            "recorded", ack.isNack() ? "NACK" : "ACK"));
+        // Answered from the push thread once recorded; this thread goes back to the pool now.
+        hub.ack(ack, refused -> {
+          if (refused == null) {
+            json(response, callback, 200, Map.of("leaseId", ack.leaseId(), "version", ack.version(),
+                "recorded", ack.isNack() ? "NACK" : "ACK"));
+          } else {
+            error(response, callback, refused.status(), ApiError.of(refused.getMessage()));
+          }
+        });
       }
       case "certificates" -> certificates(method, p, request, response, callback);
       case "ca" -> {

@@ -2,12 +2,9 @@ package dev.meshlet.discovery.push;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlet.core.config.ResourceId;
-import dev.meshlet.core.config.codec.ConfigReader;
-import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.core.protocol.Ack;
 import dev.meshlet.core.protocol.ConfigDump;
 import dev.meshlet.core.protocol.Endpoint;
-import dev.meshlet.core.protocol.ProtocolJson;
 import dev.meshlet.core.protocol.ProxyStatus;
 import dev.meshlet.core.protocol.ResourceRef;
 import dev.meshlet.core.protocol.SyncStatus;
@@ -20,11 +17,9 @@ import dev.meshlet.discovery.store.StoredResource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -54,13 +49,10 @@ public final class PushHub implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final Map<String, Agent> agents = new HashMap<>();
-  private final Map<ResourceId, Tree> trees = new HashMap<>();
+  private final ScopeViews views = new ScopeViews();
   private long pushedVersion = -1;
-  private final Map<String, SharedView> views = new HashMap<>();
-  private long viewsVersion = -1;
   private final long debounceMillis;
   private final AtomicBoolean pushScheduled = new AtomicBoolean();
-  private @Nullable ConfigSnapshot snapshot;
 
   /** What the hub knows of one agent (owned by the hub's thread). */
   private static final class Agent {
@@ -72,15 +64,13 @@ public final class PushHub implements AutoCloseable {
     long nackVersion = -1;
     @Nullable String lastNack;
     /** What the agent was sent, as sent (the trees are shared between agents): its config dump. */
-    Map<ResourceId, Tree> sentResources = Map.of();
+    Map<ResourceId, ScopeViews.Tree> sentResources = Map.of();
     Map<String, Registered> sentEndpoints = Map.of();
 
     Agent(String leaseId) {
       this.leaseId = leaseId;
     }
   }
-
-  private record Tree(long modVersion, ObjectNode json) {}
 
   public PushHub(DiscoveryStore store, Clock clock, Duration heartbeat) {
     this(store, clock, heartbeat, DEFAULT_DEBOUNCE);
@@ -160,33 +150,49 @@ public final class PushHub implements AutoCloseable {
   }
 
   /**
-   * Records an agent's ACK or NACK.
+   * Records an agent's ACK or NACK on the hub's thread and then calls {@code done} there, with
+   * null or the refusal: no HTTP thread waits for the hub, so a thousand agents answering a push
+   * at once do not exhaust the server's threads.
    *
-   * @throws DiscoveryException 404 for an unknown lease, 400 for a version never sent to it
+   * <p>The refusal is a {@link DiscoveryException}: 404 for an unknown lease, 400 for a version
+   * never sent to it, 503 when the server is stopping.
    */
-  public void ack(Ack ack) {
-    call(() -> {
-      if (!store.state().registrations().containsKey(ack.leaseId())) {
-        throw DiscoveryException.notFound("no registration with lease " + ack.leaseId());
-      }
-      Agent a = agents.computeIfAbsent(ack.leaseId(), Agent::new);
-      if (ack.version() > a.sent) {
-        throw DiscoveryException.badRequest("version " + ack.version() + " was never sent to lease " + ack.leaseId()
-            + " (last sent: " + a.sent + ")");
-      }
-      if (ack.isNack()) {
-        a.lastNack = ack.error();
-        a.nackVersion = ack.version();
-        log.info("lease {} NACKed version {}: {}", ack.leaseId(), ack.version(), ack.error());
-      } else if (ack.version() >= a.acked) {
-        a.acked = ack.version();
-        if (a.nackVersion <= ack.version()) {
-          a.lastNack = null;
-          a.nackVersion = -1;
+  public void ack(Ack ack, Consumer<@Nullable DiscoveryException> done) {
+    try {
+      executor.execute(() -> {
+        DiscoveryException refused = null;
+        try {
+          record(ack);
+        } catch (DiscoveryException e) {
+          refused = e;
         }
+        done.accept(refused);
+      });
+    } catch (RejectedExecutionException e) {
+      done.accept(new DiscoveryException(503, "the server is stopping (try another server or again later)"));
+    }
+  }
+
+  private void record(Ack ack) {
+    if (!store.state().registrations().containsKey(ack.leaseId())) {
+      throw DiscoveryException.notFound("no registration with lease " + ack.leaseId());
+    }
+    Agent a = agents.computeIfAbsent(ack.leaseId(), Agent::new);
+    if (ack.version() > a.sent) {
+      throw DiscoveryException.badRequest("version " + ack.version() + " was never sent to lease " + ack.leaseId()
+          + " (last sent: " + a.sent + ")");
+    }
+    if (ack.isNack()) {
+      a.lastNack = ack.error();
+      a.nackVersion = ack.version();
+      log.info("lease {} NACKed version {}: {}", ack.leaseId(), ack.version(), ack.error());
+    } else if (ack.version() >= a.acked) {
+      a.acked = ack.version();
+      if (a.nackVersion <= ack.version()) {
+        a.lastNack = null;
+        a.nackVersion = -1;
       }
-      return null;
-    });
+    }
   }
 
   /** Every registered agent and where it stands, by namespace and name. */
@@ -283,13 +289,6 @@ public final class PushHub implements AutoCloseable {
     }
   }
 
-  private ConfigSnapshot snapshot(StoreState s) {
-    if (snapshot == null || snapshot.version() != s.version()) {
-      snapshot = ConfigSnapshot.of(s.version(), s.resources());
-    }
-    return snapshot;
-  }
-
   private void first(Registered reg, @Nullable Long since, EventSink sink) {
     StoreState s = store.state();
     if (!s.registrations().containsKey(reg.leaseId())) {
@@ -302,14 +301,14 @@ public final class PushHub implements AutoCloseable {
     }
     a.sink = sink;
     a.connectedSince = clock.instant();
-    SharedView shared = sharedView(s, reg);
+    ScopeViews.SharedView shared = views.sharedView(s, reg);
     AgentView view = shared.view;
     byte[] line;
     if (since == null || since < s.compactedVersion() || since > s.version()
         || scopeChangedSince(s, since, reg.workload().namespace())) {
       if (shared.fullLine == null) {
-        shared.fullLine = line(new WatchEvent(WatchEvent.Type.FULL, s.version(), trees(view.resources().values()), List.of(),
-            endpoints(view.endpoints().values()), List.of()));
+        shared.fullLine = ScopeViews.line(new WatchEvent(WatchEvent.Type.FULL, s.version(), views.trees(view.resources().values()),
+            List.of(), ScopeViews.endpoints(view.endpoints().values()), List.of()));
       }
       line = shared.fullLine;
     } else {
@@ -320,7 +319,8 @@ public final class PushHub implements AutoCloseable {
       List<Registered> eps = view.endpoints().values().stream().filter(r -> r.modVersion() > v).toList();
       List<String> gone = s.endpointTombstones().entrySet().stream()
           .filter(e -> e.getValue() > v).map(Map.Entry::getKey).toList();
-      line = line(new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone));
+      line = ScopeViews.line(new WatchEvent(WatchEvent.Type.DELTA, s.version(), views.trees(changed), removed,
+          ScopeViews.endpoints(eps), gone));
     }
     a.sentResources = shared.resources;
     a.sentEndpoints = shared.endpoints;
@@ -342,66 +342,15 @@ public final class PushHub implements AutoCloseable {
     return false;
   }
 
-  /**
-   * What agents of one scope see at one version, built once and shared: the view, its JSON trees,
-   * and its FULL event's bytes once one agent needed them. Agents that were sent exactly this
-   * view point at these same (never modified) maps, which is how a push tells cheaply which
-   * agents are already up to date and which ones share a delta.
-   */
-  private static final class SharedView {
-    final AgentView view;
-    final Map<ResourceId, Tree> resources;
-    final Map<String, Registered> endpoints;
-    byte @Nullable [] fullLine;
-
-    SharedView(AgentView view, Map<ResourceId, Tree> resources) {
-      this.view = view;
-      this.resources = resources;
-      this.endpoints = Map.copyOf(view.endpoints());
-    }
-  }
-
-  /** A delta's identity: from the view an agent was sent (its shared maps, by identity) to a new one. */
-  private record DeltaKey(Object resources, Object endpoints, SharedView to) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof DeltaKey k && k.resources == resources && k.endpoints == endpoints && k.to == to;
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * (31 * System.identityHashCode(resources) + System.identityHashCode(endpoints)) + System.identityHashCode(to);
-    }
-  }
-
-  private static final byte[] NO_CHANGE = new byte[0];
-
-  private SharedView sharedView(StoreState s, Registered reg) {
-    if (viewsVersion != s.version()) {
-      views.clear();
-      viewsVersion = s.version();
-    }
-    String key = reg.workload().namespace() + "|" + new TreeMap<>(reg.workload().labels());
-    SharedView v = views.get(key);
-    if (v == null) {
-      AgentView view = AgentScope.of(snapshot(s), reg.workload().namespace(), reg.workload().labels()).view(s);
-      Map<ResourceId, Tree> resources = new HashMap<>();
-      view.resources().forEach((id, r) -> resources.put(id, tree(r)));
-      v = new SharedView(view, Collections.unmodifiableMap(resources));
-      views.put(key, v);
-    }
-    return v;
-  }
-
   private void push() {
     StoreState s = store.state();
     if (s.version() == pushedVersion) {
       return;
     }
     pushedVersion = s.version();
-    trees.keySet().retainAll(s.config().keySet());
+    views.retain(s);
     // Agents that were sent the same view get the same delta: computed and serialized once.
-    Map<DeltaKey, byte[]> deltas = new HashMap<>();
+    Map<ScopeViews.DeltaKey, byte[]> deltas = new HashMap<>();
     for (Agent a : new ArrayList<>(agents.values())) {
       Registered reg = s.registrations().get(a.leaseId);
       if (reg == null) {
@@ -414,62 +363,22 @@ public final class PushHub implements AutoCloseable {
       if (a.sink == null) {
         continue;
       }
-      SharedView to = sharedView(s, reg);
+      ScopeViews.SharedView to = views.sharedView(s, reg);
       if (a.sentResources == to.resources && a.sentEndpoints == to.endpoints) {
         continue;
       }
-      byte[] line = deltas.computeIfAbsent(new DeltaKey(a.sentResources, a.sentEndpoints, to),
-          k -> delta(a.sentResources, a.sentEndpoints, to, s.version()));
+      byte[] line = deltas.computeIfAbsent(new ScopeViews.DeltaKey(a.sentResources, a.sentEndpoints, to),
+          k -> views.delta(a.sentResources, a.sentEndpoints, to, s.version()));
       a.sentResources = to.resources;
       a.sentEndpoints = to.endpoints;
-      if (line != NO_CHANGE) {
+      if (line != ScopeViews.NO_CHANGE) {
         send(a, s.version(), line);
       }
     }
   }
 
-  /** The DELTA event from what an agent was sent to {@code to}, as bytes, or {@link #NO_CHANGE}. */
-  private byte[] delta(Map<ResourceId, Tree> sentResources, Map<String, Registered> sentEndpoints, SharedView to,
-      long version) {
-    AgentView view = to.view;
-    List<StoredResource> changed = new ArrayList<>();
-    view.resources().forEach((id, r) -> {
-      Tree had = sentResources.get(id);
-      if (had == null || had.modVersion() != r.modVersion()) {
-        changed.add(r);
-      }
-    });
-    List<ResourceRef> removed = new ArrayList<>();
-    sentResources.keySet().forEach(id -> {
-      if (!view.resources().containsKey(id)) {
-        removed.add(ResourceRef.of(id));
-      }
-    });
-    List<Registered> eps = new ArrayList<>();
-    view.endpoints().forEach((id, r) -> {
-      Registered had = sentEndpoints.get(id);
-      if (had == null || had.modVersion() != r.modVersion()) {
-        eps.add(r);
-      }
-    });
-    List<String> gone = new ArrayList<>();
-    sentEndpoints.keySet().forEach(id -> {
-      if (!view.endpoints().containsKey(id)) {
-        gone.add(id);
-      }
-    });
-    if (changed.isEmpty() && removed.isEmpty() && eps.isEmpty() && gone.isEmpty()) {
-      return NO_CHANGE;
-    }
-    return line(new WatchEvent(WatchEvent.Type.DELTA, version, trees(changed), removed, endpoints(eps), gone));
-  }
-
-  private static byte[] line(WatchEvent event) {
-    return (ProtocolJson.write(event) + "\n").getBytes(StandardCharsets.UTF_8);
-  }
-
   private void heartbeat() {
-    byte[] line = line(WatchEvent.heartbeat(store.state().version()));
+    byte[] line = ScopeViews.line(WatchEvent.heartbeat(store.state().version()));
     for (Agent a : agents.values()) {
       EventSink sink = a.sink;
       if (sink != null && !sink.send(line)) {
@@ -498,32 +407,6 @@ public final class PushHub implements AutoCloseable {
     }
     // What it was sent stays for its config dump; the resume's since says what it has, and
     // first() starts the bookkeeping over.
-  }
-
-  private List<ObjectNode> trees(java.util.Collection<StoredResource> resources) {
-    List<ObjectNode> out = new ArrayList<>(resources.size());
-    for (StoredResource r : resources) {
-      out.add(tree(r).json());
-    }
-    return out;
-  }
-
-  /** The JSON tree of {@code r}, made once per version of the resource and shared by every agent. */
-  private Tree tree(StoredResource r) {
-    Tree t = trees.get(r.resource().id());
-    if (t == null || t.modVersion() != r.modVersion()) {
-      t = new Tree(r.modVersion(), ConfigReader.toTree(r.resource()));
-      trees.put(r.resource().id(), t);
-    }
-    return t;
-  }
-
-  private static List<Endpoint> endpoints(java.util.Collection<Registered> regs) {
-    List<Endpoint> out = new ArrayList<>(regs.size());
-    for (Registered r : regs) {
-      out.add(new Endpoint(r.leaseId(), r.workload()));
-    }
-    return out;
   }
 
   @Override
