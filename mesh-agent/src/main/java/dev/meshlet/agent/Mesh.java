@@ -290,6 +290,9 @@ public final class Mesh implements AutoCloseable {
       readiness.require(what);
       DiscoverySource discovery = b.discovery;
       closeables.add(discovery);
+      if (certificates != null) {
+        discovery.useCertificates(certificates);
+      }
       discovery.start(self, composer.discoverySink(ack -> {
         if (ack.accepted()) {
           readiness.satisfied(what);

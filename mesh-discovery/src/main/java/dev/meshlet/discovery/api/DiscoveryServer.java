@@ -58,9 +58,9 @@ public final class DiscoveryServer implements AutoCloseable {
     this.config = b;
     Files.createDirectories(b.dataDir);
     this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
-    this.ca = CaService.loadOrCreate(b.dataDir.resolve("ca"), b.clock);
+    this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
     this.store = EmbeddedStore.open(b.dataDir);
-    this.hub = new PushHub(store, b.clock, b.heartbeat);
+    this.hub = new PushHub(store, b.clock, b.heartbeat, b.pushDebounce);
     this.registry = new LeaseRegistry(store, b.clock, b.leaseTtl, s -> hub.changed());
     ConfigApi configApi = new ConfigApi(store, s -> hub.changed());
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -154,7 +154,14 @@ public final class DiscoveryServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Order matters: a sweep or a request (an agent deregistering as it shuts down too) may still
+    // commit while Jetty stops; the store stays open until no request can reach it.
     sweeper.shutdownNow();
+    try {
+      sweeper.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     hub.close();
     try {
       jetty.stop();
@@ -178,6 +185,7 @@ public final class DiscoveryServer implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(10);
     private Duration sweepEvery = Duration.ofSeconds(1);
     private boolean tls = true;
+    private Duration pushDebounce = PushHub.DEFAULT_DEBOUNCE;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -209,6 +217,12 @@ public final class DiscoveryServer implements AutoCloseable {
 
     public Builder heartbeat(Duration heartbeat) {
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /** How long changes are gathered into one push; {@link PushHub#DEFAULT_DEBOUNCE} by default. */
+    public Builder pushDebounce(Duration debounce) {
+      this.pushDebounce = debounce;
       return this;
     }
 
