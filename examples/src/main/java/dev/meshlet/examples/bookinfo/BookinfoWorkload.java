@@ -9,6 +9,7 @@ import dev.meshlet.agent.server.jdk.MeshJdkServer;
 import dev.meshlet.core.config.Resource;
 import dev.meshlet.core.config.codec.ConfigReader;
 import dev.meshlet.core.registry.WorkloadInstance;
+import dev.meshlet.tls.pki.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -230,8 +231,7 @@ public final class BookinfoWorkload implements AutoCloseable {
           }
           Exchanges.send(exchange, 200, body);
         }
-        case "/certs" -> Exchanges.error(exchange, 501, "no workload certificate: the examples run without mTLS "
-            + "until mesh-routing originates mTLS toward mesh endpoints (docs/examples.md)");
+        case "/certs" -> certs(exchange);
         case "/demo/served" -> Exchanges.send(exchange, 200, Exchanges.JSON.createObjectNode()
             .put("served", served.get()).put("shadowed", shadowed.get()));
         case "/demo/fail" -> {
@@ -245,6 +245,25 @@ public final class BookinfoWorkload implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new UncheckedIOException(new IOException("admin " + exchange.getRequestURI() + ": " + e, e));
     }
+  }
+
+  /** The workload certificate as Envoy's {@code /certs} shows it, with the chain in PEM. */
+  private void certs(HttpExchange exchange) throws IOException {
+    var manager = mesh.mesh().certificates();
+    if (manager.isEmpty()) {
+      Exchanges.error(exchange, 404, "no workload certificate: this workload runs alone (no --discovery), in plaintext");
+      return;
+    }
+    var current = manager.get().current();
+    ObjectNode body = Exchanges.JSON.createObjectNode();
+    body.put("identity", current.spiffeId().toString());
+    body.put("serialNumber", current.certificate().getSerialNumber().toString(16));
+    body.put("notBefore", current.certificate().getNotBefore().toInstant().toString());
+    body.put("notAfter", current.expiresAt().toString());
+    body.put("rotateAt", current.rotateAt().toString());
+    body.put("certificateChain", Pem.certificates(current.chain()));
+    body.put("rootCertificates", current.trustBundle().toPem());
+    Exchanges.send(exchange, 200, body);
   }
 
   @Override

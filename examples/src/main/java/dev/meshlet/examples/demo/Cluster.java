@@ -181,6 +181,34 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** Deletes one resource ({@code kind} as the API abbreviates it: vs, dr, pa); returns the version it made. */
+  long delete(String kind, String namespace, String name) throws IOException {
+    return call("DELETE", "/v1/config/" + kind + "/" + namespace + "/" + name, null, null).path("version").asLong();
+  }
+
+  /**
+   * Runs {@code meshctl ARGS --server URL --token-file ADMIN_TOKEN} as its own process, as a user
+   * would on this discovery server; returns what it printed, or throws with it when it fails.
+   */
+  String meshctl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath,
+        "dev.meshlet.discovery.cli.Meshctl"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    processes.add(process);
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IOException("meshctl " + String.join(" ", args) + " failed: " + output);
+      }
+      return output;
+    } finally {
+      process.destroyForcibly();
+      processes.remove(process);
+    }
+  }
+
   /** The server's current version. */
   long version() throws IOException {
     return call("GET", "/healthz", null, null).path("version").asLong();
@@ -218,6 +246,14 @@ final class Cluster implements AutoCloseable {
     }
     try (Response response = http.newCall(request.build()).execute()) {
       return JSON.readTree(response.body().string());
+    }
+  }
+
+  /** A workload's admin page as text (its Prometheus scrape). */
+  String adminText(Workload workload, String path) throws IOException {
+    try (Response response = http.newCall(new Request.Builder().url("http://127.0.0.1:" + workload.adminPort() + path)
+        .build()).execute()) {
+      return response.body().string();
     }
   }
 

@@ -53,7 +53,7 @@ final class Steps implements AutoCloseable {
       case 3 -> "canary: 90/10 v1/v2, then 50/50 v1/v3";
       case 4 -> "ratings delayed 7s for jason: timeout";
       case 5 -> "ratings abort 500 for jason";
-      case 6 -> "STRICT mTLS";
+      case 6 -> "STRICT mTLS mesh-wide";
       case 7 -> "circuit breaking under a burst";
       case 8 -> "outlier ejection of a failing reviews";
       case 9 -> "mirroring reviews to v3";
@@ -118,11 +118,16 @@ final class Steps implements AutoCloseable {
   }
 
   private List<Sample> send(String label, int count, String user, int concurrency) throws InterruptedException {
-    if (!traffic.progress()) {
+    return send(label, count, user, concurrency, traffic);
+  }
+
+  private List<Sample> send(String label, int count, String user, int concurrency, Traffic through)
+      throws InterruptedException {
+    if (!through.progress()) {
       out.println("  " + label);
     }
-    List<Sample> samples = traffic.send(label, count, user, concurrency);
-    traffic.table(samples);
+    List<Sample> samples = through.send(label, count, user, concurrency);
+    through.table(samples);
     return samples;
   }
 
@@ -200,10 +205,106 @@ final class Steps implements AutoCloseable {
     return null;
   }
 
-  private String strictMtls() {
-    return "the Bookinfo services do not run with workload certificates yet (Meshlet's outbound mTLS exists; "
-        + "the services still need the discovery server's CA as their signer), so under STRICT they would "
-        + "refuse each other too";
+  /** Istio's identity for its ingress gateway: the demo calls productpage with it under STRICT. */
+  static final String GATEWAY_ACCOUNT = "istio-ingressgateway-service-account";
+
+  private String strictMtls() throws IOException, InterruptedException {
+    base();
+    Cluster.Workload page = productpage();
+    Cluster.Workload reviews = find("reviews", "v1", 0);
+    Path certs = cluster.workDir().resolve("ingress-certs");
+    String issued = cluster.meshctl("cert", "issue", GATEWAY_ACCOUNT, "-n", "istio-system", "--out", certs.toString());
+    out.println("  meshctl cert issue " + GATEWAY_ACCOUNT + " -n istio-system: " + issued.replaceFirst(" until .*", ""));
+    long mtlsBefore = requestsTotal(cluster.adminText(reviews, "/stats/prometheus"), "reporter", "destination",
+        "source_principal", "spiffe://cluster.local/ns/default/sa/productpage", "connection_security_policy", "mutual_tls");
+    long version = cluster.apply("peer-authentication-strict.yaml", Demo.resource("peer-authentication-strict.yaml"));
+    out.println("  applied demo rule peer-authentication-strict.yaml (PeerAuthentication istio-system/default, mode STRICT)");
+    try {
+      cluster.awaitSynced(version, Duration.ofSeconds(20));
+      out.println("  the demo calls productpage as Istio's ingress gateway would: over mTLS, as "
+          + "spiffe://cluster.local/ns/istio-system/sa/" + GATEWAY_ACCOUNT);
+      // (a) plaintext from outside, to every service's own port
+      out.printf("  %-34s %s%n", "caller", "answer");
+      boolean allRefused = true;
+      for (Cluster.Workload w : List.of(page, find("details", "v1", 0), reviews, find("ratings", "v1", 0))) {
+        String path = switch (w.service()) {
+          case "productpage" -> "/productpage";
+          default -> "/" + w.service() + "/0";
+        };
+        String answer = traffic.probe("http://127.0.0.1:" + w.port() + path);
+        allRefused &= answer.startsWith("refused");
+        out.printf("  %-34s %s%n", "plaintext -> " + w.service(), answer);
+      }
+      // (c) curl with the certificate from meshctl cert issue, straight to reviews
+      String curl = curlWithCertificate(certs, "https://127.0.0.1:" + reviews.port() + "/reviews/0");
+      out.printf("  %-34s %s%n", "curl --cert (gateway) -> reviews", curl);
+      // (b) mesh traffic: productpage -> details, reviews -> ratings, all over mTLS
+      CallerCertificate gateway = CallerCertificate.load(certs, dev.meshlet.tls.identity.SpiffeId.parse(
+          "spiffe://cluster.local/ns/default/sa/productpage"));
+      List<Sample> s;
+      try (Traffic mtls = traffic.withCertificate(gateway)) {
+        s = send("pages over mTLS (gateway's certificate)", n(10, 30), null, 4, mtls);
+      }
+      long mtlsCalls = requestsTotal(cluster.adminText(reviews, "/stats/prometheus"), "reporter", "destination",
+          "source_principal", "spiffe://cluster.local/ns/default/sa/productpage", "connection_security_policy", "mutual_tls") - mtlsBefore;
+      out.printf("  %-34s %d (istio_requests_total, reporter=destination, connection_security_policy=\"mutual_tls\")%n",
+          "productpage -> reviews over mTLS", mtlsCalls);
+      check(allRefused, "plaintext from outside is refused by every service (connection closed, as Envoy resets it)");
+      check(curl.startsWith("200"), "curl with a certificate from 'meshctl cert issue' gets through (200)");
+      check(all(s, x -> x.ok() && "v1".equals(x.reviews()) && "v1".equals(x.details())),
+          "mesh traffic unaffected: every page whole (details v1, reviews v1)");
+      check(mtlsCalls >= s.size(), "reviews saw productpage's calls as mutual_tls (" + mtlsCalls + " of " + s.size() + ")");
+    } finally {
+      long restored = cluster.delete("pa", "istio-system", "default");
+      cluster.awaitSynced(restored, Duration.ofSeconds(20));
+    }
+    String after = traffic.probe("http://127.0.0.1:" + page.port() + "/productpage");
+    out.println("  deleted PeerAuthentication istio-system/default: back to PERMISSIVE, plaintext productpage answers " + after);
+    check(after.equals("200"), "PERMISSIVE again: plaintext reaches productpage");
+    return null;
+  }
+
+  /**
+   * curl with the certificate {@code meshctl cert issue} wrote: the status and the first bytes
+   * of the answer, or curl's error. {@code --insecure} because a workload certificate names a
+   * SPIFFE ID, not a host name curl could match; the chain is what the demo's own client checks.
+   */
+  private static String curlWithCertificate(Path certs, String url) throws IOException, InterruptedException {
+    List<String> command = List.of("curl", "-sS", "--max-time", "10", "--cert", certs.resolve("cert-chain.pem").toString(),
+        "--key", certs.resolve("key.pem").toString(), "--insecure", "-w", "\n%{http_code}", url);
+    Process curl;
+    try {
+      curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException noCurl) {
+      return "skipped: curl is not installed";
+    }
+    String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    curl.waitFor();
+    int lastLine = output.lastIndexOf('\n');
+    String code = output.substring(lastLine + 1);
+    String body = lastLine < 0 ? "" : output.substring(0, lastLine);
+    if (curl.exitValue() != 0) {
+      return "curl failed (exit " + curl.exitValue() + "): " + output;
+    }
+    return code + " " + (body.length() > 40 ? body.substring(0, 40) + "..." : body);
+  }
+
+  /** The sum of {@code istio_requests_total} over the series whose labels include {@code pairs}. */
+  static long requestsTotal(String scrape, String... pairs) {
+    long total = 0;
+    for (String line : scrape.split("\n")) {
+      if (!line.startsWith("istio_requests_total{")) {
+        continue;
+      }
+      boolean match = true;
+      for (int i = 0; i < pairs.length; i += 2) {
+        match &= line.contains(pairs[i] + "=\"" + pairs[i + 1] + "\"");
+      }
+      if (match) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   private String circuitBreaking() throws IOException, InterruptedException {

@@ -57,14 +57,38 @@ final class Traffic implements AutoCloseable {
   private final String productpage;
   private final boolean progress;
 
+  /** Plaintext traffic, as from a browser outside the mesh. */
   Traffic(PrintStream out, int productpagePort, boolean progress) {
+    this(out, "http://127.0.0.1:" + productpagePort + "/productpage", new OkHttpClient.Builder(), progress);
+  }
+
+  private Traffic(PrintStream out, String productpage, OkHttpClient.Builder client, boolean progress) {
     this.out = out;
     this.progress = progress;
-    this.productpage = "http://127.0.0.1:" + productpagePort + "/productpage";
-    this.http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(30))
-        .build();
+    this.productpage = productpage;
+    this.http = client.readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(30)).build();
     http.dispatcher().setMaxRequestsPerHost(256);
     http.dispatcher().setMaxRequests(256);
+  }
+
+  /** The same traffic over mTLS, presenting {@code certificate} (close it after use). */
+  Traffic withCertificate(CallerCertificate certificate) {
+    return new Traffic(out, productpage.replaceFirst("^http:", "https:"), certificate.configure(new OkHttpClient.Builder()),
+        progress);
+  }
+
+  /**
+   * One plaintext GET of {@code url}: {@code "200"} (the status) or how it was refused
+   * ({@code "refused (connection closed, no answer)"}).
+   */
+  String probe(String url) {
+    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      response.body().string();
+      return Integer.toString(response.code());
+    } catch (IOException e) {
+      return "refused (" + (e.getMessage() != null && e.getMessage().contains("unexpected end of stream")
+          ? "connection closed without an answer" : e.getClass().getSimpleName() + ": " + e.getMessage()) + ")";
+    }
   }
 
   boolean progress() {
