@@ -216,9 +216,10 @@ final class Cluster implements AutoCloseable {
 
   /**
    * Waits until every registered workload acknowledged {@code version} or later (as
-   * {@code meshctl proxy-status} shows SYNCED), so traffic after it sees the new rules.
+   * {@code meshctl proxy-status} shows SYNCED), so traffic after it sees the new rules; returns
+   * how many workloads that is.
    */
-  void awaitSynced(long version, Duration timeout) throws IOException, InterruptedException {
+  int awaitSynced(long version, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lagging = "";
     while (System.nanoTime() < deadline) {
@@ -231,7 +232,7 @@ final class Cluster implements AutoCloseable {
         }
       }
       if (lagging.isEmpty()) {
-        return;
+        return status.size();
       }
       Thread.sleep(50);
     }

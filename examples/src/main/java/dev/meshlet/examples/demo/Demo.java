@@ -88,12 +88,14 @@ public final class Demo implements Callable<Integer> {
       cluster.awaitReady(Duration.ofSeconds(60));
       cluster.awaitSynced(cluster.version(), Duration.ofSeconds(20));
       for (Cluster.Workload w : cluster.workloads()) {
-        out.printf("  %-17s 127.0.0.1:%d  admin 127.0.0.1:%d  (registered, bootstrap token for sa/%s)%n",
-            w.service() + " " + w.version(), w.port(), w.adminPort(), w.service());
+        out.printf("  %-17s 127.0.0.1:%-5d  admin :%-5d  %s%n", w.service() + " " + w.version(), w.port(), w.adminPort(),
+            cluster.admin(w, "GET", "/certs").path("identity").asText("(no certificate)"));
       }
+      out.println("  each registered with its own bootstrap token and holds a certificate from the discovery server's CA");
       out.printf("  started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       Steps steps = new Steps(cluster, samplesDir, out, fast, !noProgress && System.console() != null);
       try (steps) {
+        steps.warmUp();
         for (int n = 1; n <= Steps.COUNT; n++) {
           if (!only.isEmpty() && !only.contains(n)) {
             continue;
@@ -138,15 +140,18 @@ public final class Demo implements Callable<Integer> {
     }
     out.println();
     out.println("Where to look");
-    out.println("  discovery server     " + cluster.server() + "  (admin token in " + cluster.workDir().resolve("mesh-data/admin-token")
-        + "; bin/meshctl proxy-status --server " + cluster.server() + " --token-file ...)");
+    out.println("  discovery server  " + cluster.server() + "  bin/meshctl proxy-status --data " + cluster.workDir().resolve("mesh-data"));
+    out.println("  productpage       http://127.0.0.1:" + cluster.workloads().get(0).port() + "/productpage?user=jason"
+        + "  (PERMISSIVE: plaintext from outside is served)");
+    out.println("  admin endpoints   per workload, as Envoy's admin port: /stats/prometheus (metrics), /config_dump, "
+        + "/clusters, /certs");
     for (Cluster.Workload w : cluster.workloads()) {
-      String admin = "http://127.0.0.1:" + w.adminPort();
-      out.printf("  %-20s %s/stats/prometheus  %s/config_dump  %s/clusters%n", w.service() + " " + w.version(), admin, admin, admin);
+      out.printf("    %-20s http://127.0.0.1:%d/%n", w.name(), w.adminPort());
     }
-    out.println("  productpage          http://127.0.0.1:" + cluster.workloads().stream().filter(w -> w.service().equals("productpage")).findFirst().orElseThrow().port() + "/productpage?user=jason");
-    out.println("  traces               not exported yet: the examples have no OpenTelemetry exporter wired (trace headers are propagated)");
-    out.println("  logs                 " + cluster.workDir());
+    out.println("  metrics           Istio's standard ones (istio_requests_total, istio_request_duration_milliseconds, ...) on "
+        + "each /stats/prometheus, reporter=source and destination");
+    out.println("  traces            not exported: the examples wire no OpenTelemetry exporter (W3C and B3 headers are passed on)");
+    out.println("  logs              " + cluster.workDir());
   }
 
   private static Path findSamples() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlet.examples.demo.Demo.Outcome;
 import dev.meshlet.examples.demo.Demo.Status;
 import dev.meshlet.examples.demo.Traffic.Sample;
+import dev.meshlet.tls.identity.SpiffeId;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,6 +44,18 @@ final class Steps implements AutoCloseable {
   private Cluster.Workload find(String service, String version, int index) {
     return cluster.workloads().stream().filter(w -> w.service().equals(service) && w.version().equals(version))
         .skip(index).findFirst().orElseThrow(() -> new IllegalStateException("no " + service + " " + version + " #" + index));
+  }
+
+  /**
+   * A few pages before the first step, so that the steps' latencies are not the JVMs' first
+   * compilations and the first connections' handshakes. Nothing is checked.
+   */
+  void warmUp() throws InterruptedException {
+    int n = n(12, 30);
+    List<Sample> s = traffic.send("warm-up", n, null, 3);
+    out.println();
+    out.println("Warm-up: " + n + " pages, no rules yet (reviews round-robin over v1, v2, v3), not checked: "
+        + Traffic.countWhere(s, Sample::ok) + " whole");
   }
 
   Outcome run(int step) {
@@ -90,16 +103,29 @@ final class Steps implements AutoCloseable {
 
   // ---- rules
 
+  /**
+   * Replaces the routing rules with {@code files} (Istio's from samples/bookinfo; {@code /name}:
+   * the demo's own) and waits until every workload runs them.
+   */
   private void rules(String... files) throws IOException, InterruptedException {
     cluster.deleteRoutingRules();
     long version = cluster.version();
+    List<String> istio = new ArrayList<>();
+    List<String> demo = new ArrayList<>();
     for (String file : files) {
-      String yaml = file.startsWith("/") ? Demo.resource(file.substring(1)) : Files.readString(samples.resolve(file));
-      String name = file.startsWith("/") ? file.substring(1) : file;
+      boolean own = file.startsWith("/");
+      String name = own ? file.substring(1) : file;
+      String yaml = own ? Demo.resource(name) : Files.readString(samples.resolve(file));
       version = Math.max(version, cluster.apply(name, yaml));
-      out.println("  applied " + (file.startsWith("/") ? "demo rule " : "samples/bookinfo/") + name);
+      (own ? demo : istio).add(name);
     }
-    cluster.awaitSynced(Math.max(version, cluster.version()), Duration.ofSeconds(20));
+    version = Math.max(version, cluster.version());
+    int synced = cluster.awaitSynced(version, Duration.ofSeconds(20));
+    out.println("  rules    samples/bookinfo/ " + String.join(", ", istio));
+    if (!demo.isEmpty()) {
+      out.println("           the demo's own: " + String.join(", ", demo));
+    }
+    out.println("           SYNCED on all " + synced + " workloads at version " + version);
   }
 
   private void base(String... more) throws IOException, InterruptedException {
@@ -123,10 +149,8 @@ final class Steps implements AutoCloseable {
 
   private List<Sample> send(String label, int count, String user, int concurrency, Traffic through)
       throws InterruptedException {
-    if (!through.progress()) {
-      out.println("  " + label);
-    }
     List<Sample> samples = through.send(label, count, user, concurrency);
+    out.println("  " + label + ": " + count + (count == 1 ? " request" : " requests"));
     through.table(samples);
     return samples;
   }
@@ -212,56 +236,66 @@ final class Steps implements AutoCloseable {
     base();
     Cluster.Workload page = productpage();
     Cluster.Workload reviews = find("reviews", "v1", 0);
+    long certified = 0;
+    for (Cluster.Workload w : cluster.workloads()) {
+      String id = cluster.admin(w, "GET", "/certs").path("identity").asText();
+      certified += id.equals("spiffe://cluster.local/ns/default/sa/" + w.service()) ? 1 : 0;
+    }
+    out.println("  every workload holds a certificate from the discovery server's CA: " + certified + " of "
+        + cluster.workloads().size() + " (spiffe://cluster.local/ns/default/sa/SERVICE, on /certs)");
     Path certs = cluster.workDir().resolve("ingress-certs");
-    String issued = cluster.meshctl("cert", "issue", GATEWAY_ACCOUNT, "-n", "istio-system", "--out", certs.toString());
-    out.println("  meshctl cert issue " + GATEWAY_ACCOUNT + " -n istio-system: " + issued.replaceFirst(" until .*", ""));
-    long mtlsBefore = requestsTotal(cluster.adminText(reviews, "/stats/prometheus"), "reporter", "destination",
-        "source_principal", "spiffe://cluster.local/ns/default/sa/productpage", "connection_security_policy", "mutual_tls");
+    cluster.meshctl("cert", "issue", GATEWAY_ACCOUNT, "-n", "istio-system", "--out", certs.toString());
+    out.println("  meshctl cert issue " + GATEWAY_ACCOUNT + " -n istio-system --out " + certs);
+    out.println("  (the demo calls productpage as Istio's ingress gateway does: over mTLS, with that identity)");
+    long mtlsBefore = mutualTlsFromProductpage(reviews);
     long version = cluster.apply("peer-authentication-strict.yaml", Demo.resource("peer-authentication-strict.yaml"));
-    out.println("  applied demo rule peer-authentication-strict.yaml (PeerAuthentication istio-system/default, mode STRICT)");
     try {
-      cluster.awaitSynced(version, Duration.ofSeconds(20));
-      out.println("  the demo calls productpage as Istio's ingress gateway would: over mTLS, as "
-          + "spiffe://cluster.local/ns/istio-system/sa/" + GATEWAY_ACCOUNT);
-      // (a) plaintext from outside, to every service's own port
-      out.printf("  %-34s %s%n", "caller", "answer");
+      int synced = cluster.awaitSynced(version, Duration.ofSeconds(20));
+      out.println("  rules    the demo's own: peer-authentication-strict.yaml (PeerAuthentication istio-system/default,"
+          + " Istio's \"Mutual TLS Migration\": STRICT mesh-wide)");
+      out.println("           SYNCED on all " + synced + " workloads at version " + version);
+      // (a) plaintext from outside, straight to every service's port
+      out.println("  straight to each service's port, from outside the mesh");
       boolean allRefused = true;
       for (Cluster.Workload w : List.of(page, find("details", "v1", 0), reviews, find("ratings", "v1", 0))) {
-        String path = switch (w.service()) {
-          case "productpage" -> "/productpage";
-          default -> "/" + w.service() + "/0";
-        };
+        String path = w.service().equals("productpage") ? "/productpage" : "/" + w.service() + "/0";
         String answer = traffic.probe("http://127.0.0.1:" + w.port() + path);
         allRefused &= answer.startsWith("refused");
-        out.printf("  %-34s %s%n", "plaintext -> " + w.service(), answer);
+        out.printf("    %-34s %s%n", "plaintext -> " + w.service(), answer);
       }
-      // (c) curl with the certificate from meshctl cert issue, straight to reviews
+      // (c) curl presenting the certificate from meshctl cert issue
       String curl = curlWithCertificate(certs, "https://127.0.0.1:" + reviews.port() + "/reviews/0");
-      out.printf("  %-34s %s%n", "curl --cert (gateway) -> reviews", curl);
-      // (b) mesh traffic: productpage -> details, reviews -> ratings, all over mTLS
-      CallerCertificate gateway = CallerCertificate.load(certs, dev.meshlet.tls.identity.SpiffeId.parse(
-          "spiffe://cluster.local/ns/default/sa/productpage"));
+      out.printf("    %-34s %s%n", "curl --cert (gateway) -> reviews", curl);
+      // (b) mesh traffic: productpage -> details and reviews, reviews -> ratings, all over mTLS
+      CallerCertificate gateway = CallerCertificate.load(certs, SpiffeId.parse("spiffe://cluster.local/ns/default/sa/productpage"));
       List<Sample> s;
       try (Traffic mtls = traffic.withCertificate(gateway)) {
-        s = send("pages over mTLS (gateway's certificate)", n(10, 30), null, 4, mtls);
+        s = send("pages over mTLS, as the ingress gateway", n(10, 30), null, 4, mtls);
       }
-      long mtlsCalls = requestsTotal(cluster.adminText(reviews, "/stats/prometheus"), "reporter", "destination",
-          "source_principal", "spiffe://cluster.local/ns/default/sa/productpage", "connection_security_policy", "mutual_tls") - mtlsBefore;
-      out.printf("  %-34s %d (istio_requests_total, reporter=destination, connection_security_policy=\"mutual_tls\")%n",
-          "productpage -> reviews over mTLS", mtlsCalls);
+      long mtlsCalls = mutualTlsFromProductpage(reviews) - mtlsBefore;
+      out.printf("    %-12s %d calls from productpage, reported mutual_tls by reviews (istio_requests_total)%n",
+          "mTLS", mtlsCalls);
+      check(certified == cluster.workloads().size(), "every workload holds its own certificate from the discovery server's CA");
       check(allRefused, "plaintext from outside is refused by every service (connection closed, as Envoy resets it)");
-      check(curl.startsWith("200"), "curl with a certificate from 'meshctl cert issue' gets through (200)");
+      check(curl.startsWith("200"), "curl with a certificate from 'meshctl cert issue' gets through");
       check(all(s, x -> x.ok() && "v1".equals(x.reviews()) && "v1".equals(x.details())),
           "mesh traffic unaffected: every page whole (details v1, reviews v1)");
-      check(mtlsCalls >= s.size(), "reviews saw productpage's calls as mutual_tls (" + mtlsCalls + " of " + s.size() + ")");
+      check(mtlsCalls >= s.size(), "productpage's calls reached reviews over mutual TLS (" + mtlsCalls + " for " + s.size()
+          + " pages)");
     } finally {
       long restored = cluster.delete("pa", "istio-system", "default");
       cluster.awaitSynced(restored, Duration.ofSeconds(20));
     }
     String after = traffic.probe("http://127.0.0.1:" + page.port() + "/productpage");
-    out.println("  deleted PeerAuthentication istio-system/default: back to PERMISSIVE, plaintext productpage answers " + after);
-    check(after.equals("200"), "PERMISSIVE again: plaintext reaches productpage");
+    out.println("  deleted PeerAuthentication istio-system/default: PERMISSIVE again, plaintext to productpage answers " + after);
+    check(after.equals("200"), "PERMISSIVE again for the next steps: plaintext reaches productpage");
     return null;
+  }
+
+  /** Requests reviews counted from productpage's identity over mutual TLS (Istio's standard metric). */
+  private long mutualTlsFromProductpage(Cluster.Workload reviews) throws IOException {
+    return requestsTotal(cluster.adminText(reviews, "/stats/prometheus"), "reporter", "destination",
+        "source_principal", "spiffe://cluster.local/ns/default/sa/productpage", "connection_security_policy", "mutual_tls");
   }
 
   /**

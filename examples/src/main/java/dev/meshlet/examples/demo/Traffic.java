@@ -120,7 +120,7 @@ final class Traffic implements AutoCloseable {
       pool.shutdownNow();
     }
     if (progress) {
-      out.print("\r" + " ".repeat(78) + "\r  " + label + "\n");
+      out.print("\r" + " ".repeat(78) + "\r");
     }
     return List.copyOf(samples);
   }
@@ -169,21 +169,30 @@ final class Traffic implements AutoCloseable {
     }
   }
 
-  /** Prints what served, statuses, flags and latency percentiles of {@code samples}. */
+  /** Prints what served, statuses, errors and latency percentiles of {@code samples}, under their label. */
   void table(List<Sample> samples) {
     Map<String, Long> served = count(samples, s -> s.reviews() == null ? "(reviews unavailable)" : "reviews " + s.reviews());
     Map<String, Long> statuses = count(samples, s -> Integer.toString(s.status()));
     Map<String, Long> errors = new TreeMap<>();
     for (Sample s : samples) {
       for (String e : s.errors()) {
-        errors.merge(e, 1L, Long::sum);
+        errors.merge(describeError(e), 1L, Long::sum);
       }
     }
-    out.printf("  %-34s %s%n", "served by", join(served));
-    out.printf("  %-34s %s%n", "productpage status", join(statuses));
-    out.printf("  %-34s %s%n", "errors (service:status:flag)", errors.isEmpty() ? "none" : join(errors));
-    out.printf("  %-34s p50 %d ms, p99 %d ms (%d requests)%n", "latency", percentile(samples, 50),
-        percentile(samples, 99), samples.size());
+    out.printf("    %-12s %s%n", "served by", join(served));
+    out.printf("    %-12s %s%n", "status", join(statuses));
+    out.printf("    %-12s %s%n", "errors", errors.isEmpty() ? "none" : join(errors));
+    out.printf("    %-12s p50 %d ms, p99 %d ms%n", "latency", percentile(samples, 50), percentile(samples, 99));
+  }
+
+  /** {@code reviews:0:UO} as a reader of Istio's docs says it: {@code reviews (no answer, UO)}. */
+  static String describeError(String error) {
+    String[] parts = error.split(":", 3);
+    if (parts.length < 3) {
+      return error;
+    }
+    String status = parts[1].equals("0") ? "no answer" : parts[1];
+    return parts[0] + " (" + status + (parts[2].equals("-") ? "" : ", " + parts[2]) + ")";
   }
 
   static Map<String, Long> count(List<Sample> samples, java.util.function.Function<Sample, String> key) {
