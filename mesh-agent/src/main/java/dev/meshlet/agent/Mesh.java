@@ -2,6 +2,8 @@ package dev.meshlet.agent;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlet.agent.admin.AdminOptions;
+import dev.meshlet.agent.admin.AdminServer;
 import dev.meshlet.agent.client.DeclarativeClients;
 import dev.meshlet.agent.config.ConfigComposer;
 import dev.meshlet.agent.config.DiscoverySource;
@@ -34,10 +36,13 @@ import dev.meshlet.tls.workload.CertificateSigner;
 import dev.meshlet.tls.workload.InProcessSigner;
 import dev.meshlet.tls.workload.WorkloadCertificateManager;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -99,7 +104,9 @@ public final class Mesh implements AutoCloseable {
   private final Readiness readiness = new Readiness();
   private final ConfigComposer composer;
   private final Telemetry telemetry;
-  private final @Nullable MeterRegistry ownedRegistry;
+  private final List<MeterRegistry> ownedRegistries = new ArrayList<>();
+  /** What the admin endpoint scrapes; null when the user's registry is not Prometheus and admin is off. */
+  private final @Nullable PrometheusMeterRegistry prometheus;
   private final ObjectMapper mapper;
   private final Clock clock;
   private final WorkloadLabels selfLabels;
@@ -115,6 +122,7 @@ public final class Mesh implements AutoCloseable {
   private @Nullable DirectoryConfigSource directory;
   private @Nullable WorkloadCertificateManager certificates;
   private volatile @Nullable InboundContext inbound;
+  private @Nullable AdminServer admin;
 
   private Mesh(Builder b) {
     this.identity = b.identity;
@@ -124,10 +132,28 @@ public final class Mesh implements AutoCloseable {
     this.selfLabels = WorkloadLabels.of(self, null).withPrincipal(identity.spiffeId().toString());
     this.mapper = b.mapper != null ? b.mapper
         : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    MeterRegistry registry = b.meterRegistry;
-    this.ownedRegistry = registry == null ? new SimpleMeterRegistry() : null;
-    this.telemetry = Telemetry.create(registry != null ? registry : ownedRegistry,
-        b.openTelemetry != null ? b.openTelemetry : OpenTelemetry.noop(), b.telemetryConfig);
+    // The admin endpoint scrapes Prometheus text. A user's Prometheus registry is scraped as it is;
+    // another registry (Datadog, a SimpleMeterRegistry) keeps getting every meter, and with the
+    // admin endpoint on the mesh records to both it and a private Prometheus registry it scrapes.
+    MeterRegistry user = b.meterRegistry;
+    MeterRegistry recordTo;
+    if (user instanceof PrometheusMeterRegistry p) {
+      prometheus = p;
+      recordTo = p;
+    } else if (user == null) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ownedRegistries.add(prometheus);
+      recordTo = prometheus;
+    } else if (b.admin != null) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ownedRegistries.add(prometheus);
+      recordTo = new CompositeMeterRegistry(io.micrometer.core.instrument.Clock.SYSTEM, List.of(user, prometheus));
+    } else {
+      prometheus = null;
+      recordTo = user;
+    }
+    this.telemetry = Telemetry.create(recordTo, b.openTelemetry != null ? b.openTelemetry : OpenTelemetry.noop(),
+        b.telemetryConfig);
     this.composer = new ConfigComposer(b.endpoints, snapshot -> {
       try {
         telemetry.meshletMetrics().configVersion(snapshot.version());
@@ -218,6 +244,12 @@ public final class Mesh implements AutoCloseable {
     baseClient = base.build();
     outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
     httpClient = wrap(baseClient);
+    if (b.admin != null) {
+      // Before the config sources: /healthz/ready answers 503 with what is missing while they load.
+      admin = AdminServer.start(this, b.admin, b.clock);
+      closeables.add(admin);
+      log.info("mesh {} admin endpoint on http://{}:{}/", name, admin.address().getHostString(), admin.address().getPort());
+    }
 
     if (b.configDirectory != null) {
       String what = "config from " + b.configDirectory;
@@ -432,6 +464,21 @@ public final class Mesh implements AutoCloseable {
     return Objects.requireNonNull(routing);
   }
 
+  /**
+   * The Prometheus registry the admin endpoint's {@code /stats/prometheus} scrapes: the user's own
+   * when it is one, else a private one the mesh records to (by default, or next to a user's other
+   * registry when the admin endpoint is on). Empty with a user's non-Prometheus registry and no admin.
+   */
+  public Optional<PrometheusMeterRegistry> prometheusRegistry() {
+    return Optional.ofNullable(prometheus);
+  }
+
+  /** Where the admin endpoint listens (the port chosen when 0 was asked), when it is on. */
+  public Optional<InetSocketAddress> adminAddress() {
+    AdminServer a = admin;
+    return a == null ? Optional.empty() : Optional.of(a.address());
+  }
+
   /** The JSON mapper declarative clients use. */
   public ObjectMapper objectMapper() {
     return mapper;
@@ -470,8 +517,8 @@ public final class Mesh implements AutoCloseable {
     if (pool != null) {
       pool.evictAll();
     }
-    if (ownedRegistry != null) {
-      ownedRegistry.close();
+    for (MeterRegistry r : ownedRegistries) {
+      r.close();
     }
     log.info("mesh {} closed", identity.name());
   }
@@ -539,6 +586,7 @@ public final class Mesh implements AutoCloseable {
     private @Nullable Path caDirectory;
     private @Nullable CertificateSigner signer;
     private @Nullable MeterRegistry meterRegistry;
+    private @Nullable AdminOptions admin;
     private @Nullable OpenTelemetry openTelemetry;
     private TelemetryConfig telemetryConfig = TelemetryConfig.ofDefaults();
     private @Nullable ObjectMapper mapper;
@@ -615,10 +663,26 @@ public final class Mesh implements AutoCloseable {
       return this;
     }
 
-    /** Where metrics go; by default a private {@link SimpleMeterRegistry} the mesh closes (readable through {@link #telemetry}). */
+    /**
+     * Where metrics go; by default a private Prometheus registry the mesh closes (readable through
+     * {@link Mesh#telemetry} and {@link Mesh#prometheusRegistry}). A registry that is not Prometheus
+     * keeps every meter; with {@link #admin} on, the mesh also records to a private Prometheus
+     * registry for {@code /stats/prometheus}.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
+    }
+
+    /** Serves the admin endpoint (Envoy's admin port: scrape, config dump, clusters, certs, readiness, log levels). */
+    public Builder admin(AdminOptions options) {
+      this.admin = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Serves the admin endpoint on loopback at {@code port}; 0 takes a free port ({@link Mesh#adminAddress}). */
+    public Builder admin(int port) {
+      return admin(AdminOptions.loopback(port));
     }
 
     /** Where spans go; by default {@link OpenTelemetry#noop()} (no spans, inbound trace headers still passed on). */

@@ -100,7 +100,9 @@ final class CompiledMesh {
     PoolLimiter limiter = state.limiter(policy.pool());
     List<String> peers = new ArrayList<>();
     ClientTls tls = clientTls(host, subset, port, service, endpoints, peers);
-    return new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls, peers);
+    Cluster cluster = new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls, peers);
+    state.compiled(cluster);
+    return cluster;
   }
 
   /**
