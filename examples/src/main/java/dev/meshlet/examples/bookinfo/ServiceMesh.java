@@ -8,8 +8,6 @@ import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.core.registry.WorkloadInstance;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
@@ -18,12 +16,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The mesh one Bookinfo workload runs in: Meshlet's {@link Mesh} built for it, with the discovery
  * agent and a workload certificate from the discovery server's CA when a discovery server is
- * given, and a Prometheus registry for its admin endpoint.
+ * given, and Meshlet's admin endpoint (Envoy's admin port: /stats/prometheus, /config_dump,
+ * /clusters, /certs, /healthz/ready).
  */
 public final class ServiceMesh implements AutoCloseable {
 
   private final WorkloadInstance self;
-  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Mesh mesh;
   /** The signer's own client: it talks to the discovery server before the mesh's client exists. */
   private final OkHttpClient signerClient = new OkHttpClient();
@@ -32,13 +30,14 @@ public final class ServiceMesh implements AutoCloseable {
    * A mesh for {@code self}; with {@code discovery} it registers there with {@code token}, takes
    * its config from there and has its certificate signed by the server's CA (so calls to other
    * mesh workloads go out over mTLS and its port also accepts mTLS), else it runs alone in
-   * plaintext (unknown hosts pass through).
+   * plaintext (unknown hosts pass through). Its admin endpoint listens on loopback at
+   * {@code adminPort} (0: any free port).
    */
-  public ServiceMesh(WorkloadInstance self, @Nullable String discovery, @Nullable String token) {
+  public ServiceMesh(WorkloadInstance self, int adminPort, @Nullable String discovery, @Nullable String token) {
     this.self = Objects.requireNonNull(self, "self");
     ServiceIdentity identity = new ServiceIdentity(self.service(), self.namespace(), self.labels(),
         self.serviceAccount(), null, self.ports());
-    Mesh.Builder builder = Mesh.builder(identity).address(self.address()).meterRegistry(meters);
+    Mesh.Builder builder = Mesh.builder(identity).address(self.address()).admin(adminPort);
     if (discovery != null) {
       String bootstrap = Objects.requireNonNull(token, "token");
       String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");
@@ -88,15 +87,14 @@ public final class ServiceMesh implements AutoCloseable {
     return mesh;
   }
 
-  /** Prometheus text of this workload's meters (Istio's standard metrics among them). */
-  public String scrape() {
-    return meters.scrape();
+  /** The admin endpoint's port. */
+  public int adminPort() {
+    return mesh.adminAddress().orElseThrow().getPort();
   }
 
   @Override
   public void close() {
     mesh.close();
-    meters.close();
     signerClient.connectionPool().evictAll();
   }
 }

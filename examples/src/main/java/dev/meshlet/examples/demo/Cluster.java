@@ -35,7 +35,7 @@ final class Cluster implements AutoCloseable {
   private static final MediaType YAML = MediaType.get("application/yaml");
 
   /** One started workload. */
-  record Workload(String service, String version, int port, int adminPort, Process process, Path log) {
+  record Workload(String service, String version, int port, int adminPort, int controlPort, Process process, Path log) {
     String name() {
       return service + "-" + version + "-" + port;
     }
@@ -127,8 +127,10 @@ final class Cluster implements AutoCloseable {
   Workload startWorkload(String service, String version, @Nullable Duration reviewsTimeout) throws IOException {
     int port = freePort();
     int adminPort = freePort();
+    int controlPort = freePort();
     List<String> args = new ArrayList<>(List.of("dev.meshlet.examples.bookinfo.BookinfoMain", service, "--version", version,
-        "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--discovery", server(),
+        "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
+        "--control-port", Integer.toString(controlPort), "--discovery", server(),
         "--token", token(service)));
     if (reviewsTimeout != null) {
       args.add("--reviews-timeout");
@@ -136,12 +138,12 @@ final class Cluster implements AutoCloseable {
     }
     String name = service + "-" + version + "-" + port;
     Process process = launch(name, args);
-    Workload workload = new Workload(service, version, port, adminPort, process, workDir.resolve(name + ".log"));
+    Workload workload = new Workload(service, version, port, adminPort, controlPort, process, workDir.resolve(name + ".log"));
     workloads.put(workload.name(), workload);
     return workload;
   }
 
-  /** Waits until every workload answers on its admin port and has its first config. */
+  /** Waits until every workload's admin endpoint says it is ready (its certificate and first config). */
   void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Workload w : workloads.values()) {
@@ -150,7 +152,7 @@ final class Cluster implements AutoCloseable {
           throw new IOException(w.name() + " exited with " + w.process().exitValue() + ": " + tail(w.log()));
         }
         try (Response response = http.newCall(new Request.Builder()
-            .url("http://127.0.0.1:" + w.adminPort() + "/ready").build()).execute()) {
+            .url("http://127.0.0.1:" + w.adminPort() + "/healthz/ready").build()).execute()) {
           if (response.isSuccessful()) {
             break;
           }
@@ -239,9 +241,14 @@ final class Cluster implements AutoCloseable {
     throw new IOException("workloads not synced to version " + version + " within " + timeout.toSeconds() + " s:" + lagging);
   }
 
-  /** GET or POST to a workload's admin port. */
-  JsonNode admin(Workload workload, String method, String path) throws IOException {
-    Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + workload.adminPort() + path);
+  /** GET from a workload's admin endpoint, as JSON. */
+  JsonNode admin(Workload workload, String path) throws IOException {
+    return JSON.readTree(adminText(workload, path));
+  }
+
+  /** GET or POST to a workload's demo controls ({@code /demo/served}, {@code /demo/fail}). */
+  JsonNode control(Workload workload, String method, String path) throws IOException {
+    Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + workload.controlPort() + path);
     if (method.equals("POST")) {
       request.post(RequestBody.create(new byte[0]));
     }

@@ -89,7 +89,7 @@ public final class Demo implements Callable<Integer> {
       cluster.awaitSynced(cluster.version(), Duration.ofSeconds(20));
       for (Cluster.Workload w : cluster.workloads()) {
         out.printf("  %-17s 127.0.0.1:%-5d  admin :%-5d  %s%n", w.service() + " " + w.version(), w.port(), w.adminPort(),
-            cluster.admin(w, "GET", "/certs").path("identity").asText("(no certificate)"));
+            cluster.admin(w, "/certs").path("spiffeId").asText("(no certificate)"));
       }
       out.println("  each registered with its own bootstrap token and holds a certificate from the discovery server's CA");
       out.printf("  started in %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -238,7 +239,7 @@ final class Steps implements AutoCloseable {
     Cluster.Workload reviews = find("reviews", "v1", 0);
     long certified = 0;
     for (Cluster.Workload w : cluster.workloads()) {
-      String id = cluster.admin(w, "GET", "/certs").path("identity").asText();
+      String id = cluster.admin(w, "/certs").path("spiffeId").asText();
       certified += id.equals("spiffe://cluster.local/ns/default/sa/" + w.service()) ? 1 : 0;
     }
     out.println("  every workload holds a certificate from the discovery server's CA: " + certified + " of "
@@ -264,8 +265,17 @@ final class Steps implements AutoCloseable {
         out.printf("    %-34s %s%n", "plaintext -> " + w.service(), answer);
       }
       // (c) curl presenting the certificate from meshctl cert issue
-      String curl = curlWithCertificate(certs, "https://127.0.0.1:" + reviews.port() + "/reviews/0");
-      out.printf("    %-34s %s%n", "curl --cert (gateway) -> reviews", curl);
+      String reviewsUrl = "https://127.0.0.1:" + reviews.port() + "/reviews/0";
+      String curl = curlWithCertificate(certs, reviewsUrl);
+      String caller = "curl --cert (gateway) -> reviews";
+      if (curl == null) { // no curl here: the same call with OkHttp and the same PEM files
+        caller = "OkHttp, gateway's cert -> reviews";
+        try (Traffic okhttp = traffic.withCertificate(CallerCertificate.load(certs,
+            SpiffeId.parse("spiffe://cluster.local/ns/default/sa/reviews")))) {
+          curl = okhttp.probe(reviewsUrl);
+        }
+      }
+      out.printf("    %-34s %s%n", caller, curl);
       // (b) mesh traffic: productpage -> details and reviews, reviews -> ratings, all over mTLS
       CallerCertificate gateway = CallerCertificate.load(certs, SpiffeId.parse("spiffe://cluster.local/ns/default/sa/productpage"));
       List<Sample> s;
@@ -302,15 +312,16 @@ final class Steps implements AutoCloseable {
    * curl with the certificate {@code meshctl cert issue} wrote: the status and the first bytes
    * of the answer, or curl's error. {@code --insecure} because a workload certificate names a
    * SPIFFE ID, not a host name curl could match; the chain is what the demo's own client checks.
+   * Null when curl is not installed.
    */
-  private static String curlWithCertificate(Path certs, String url) throws IOException, InterruptedException {
+  private static @Nullable String curlWithCertificate(Path certs, String url) throws IOException, InterruptedException {
     List<String> command = List.of("curl", "-sS", "--max-time", "10", "--cert", certs.resolve("cert-chain.pem").toString(),
         "--key", certs.resolve("key.pem").toString(), "--insecure", "-w", "\n%{http_code}", url);
     Process curl;
     try {
       curl = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException noCurl) {
-      return "skipped: curl is not installed";
+      return null;
     }
     String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     curl.waitFor();
@@ -362,16 +373,16 @@ final class Steps implements AutoCloseable {
     }
     Cluster.Workload healthy = find("reviews", "v1", 1);
     base("/outlier-detection.yaml");
-    long servedBefore = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
-    cluster.admin(failing, "POST", "/demo/fail?status=503");
+    long servedBefore = cluster.control(failing, "GET", "/demo/served").path("served").asLong();
+    cluster.control(failing, "POST", "/demo/fail?status=503");
     out.println("  " + failing.name() + " now answers 503 to everything");
     try {
       int n = n(30, 60);
       List<Sample> s = send("anonymous users", n, null, 1);
       long errors = Traffic.countWhere(s, x -> x.hasError("reviews"));
-      long beforeLate = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
+      long beforeLate = cluster.control(failing, "GET", "/demo/served").path("served").asLong();
       List<Sample> late = send("after the ejection", n(10, 30), null, 1);
-      long afterLate = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
+      long afterLate = cluster.control(failing, "GET", "/demo/served").path("served").asLong();
       out.printf("  %-34s %d request(s), answered 503, then ejected%n", failing.name(), beforeLate - servedBefore);
       check(beforeLate > servedBefore, "the failing instance was tried before it was ejected");
       check(errors <= 3, errors + " of " + n + " pages lacked reviews before the failing instance was ejected (expected: at most 3)");
@@ -379,7 +390,7 @@ final class Steps implements AutoCloseable {
           "then every request went to the healthy instance " + healthy.name());
       check(afterLate == beforeLate, "the ejected instance got no more requests (" + (afterLate - beforeLate) + ")");
     } finally {
-      cluster.admin(failing, "POST", "/demo/fail?status=0");
+      cluster.control(failing, "POST", "/demo/fail?status=0");
     }
     return null;
   }
@@ -387,12 +398,12 @@ final class Steps implements AutoCloseable {
   private String mirroring() throws IOException, InterruptedException {
     base("/mirror-reviews-v3.yaml");
     Cluster.Workload v3 = find("reviews", "v3", 0);
-    long before = cluster.admin(v3, "GET", "/demo/served").path("shadowed").asLong();
+    long before = cluster.control(v3, "GET", "/demo/served").path("shadowed").asLong();
     int n = n(20, 50);
     List<Sample> s = send("anonymous users", n, null, 2);
     long mirrored = 0;
     for (int i = 0; i < 50; i++) {
-      JsonNode served = cluster.admin(v3, "GET", "/demo/served");
+      JsonNode served = cluster.control(v3, "GET", "/demo/served");
       mirrored = served.path("shadowed").asLong() - before;
       if (mirrored >= n) {
         break;

@@ -78,13 +78,13 @@ final class Traffic implements AutoCloseable {
   }
 
   /**
-   * One plaintext GET of {@code url}: {@code "200"} (the status) or how it was refused
+   * One GET of {@code url}: {@code "200"} (the status; over https with the body's start) or how it was refused
    * ({@code "refused (connection closed, no answer)"}).
    */
   String probe(String url) {
     try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
-      response.body().string();
-      return Integer.toString(response.code());
+      String body = response.body().string();
+      return response.code() + (url.startsWith("https:") ? " " + (body.length() > 40 ? body.substring(0, 40) + "..." : body) : "");
     } catch (IOException e) {
       return "refused (" + (e.getMessage() != null && e.getMessage().contains("unexpected end of stream")
           ? "connection closed without an answer" : e.getClass().getSimpleName() + ": " + e.getMessage()) + ")";

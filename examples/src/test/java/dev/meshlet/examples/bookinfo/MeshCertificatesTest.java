@@ -35,8 +35,8 @@ class MeshCertificatesTest {
         BookinfoWorkload reviews = Workloads.start(registered(Service.REVIEWS, server))) {
       // The certificate: the service account's SPIFFE ID, signed by the server's CA.
       JsonNode certs = Workloads.get("http://127.0.0.1:" + reviews.adminPort() + "/certs").body();
-      assertThat(certs.path("identity").asText()).isEqualTo("spiffe://cluster.local/ns/default/sa/reviews");
-      List<X509Certificate> chain = Pem.readCertificates(certs.path("certificateChain").asText(), "certs");
+      assertThat(certs.path("spiffeId").asText()).isEqualTo("spiffe://cluster.local/ns/default/sa/reviews");
+      List<X509Certificate> chain = Pem.readCertificates(certs.path("chainPem").asText(), "certs");
       X509Certificate root = Pem.readCertificates(Files.readString(data.resolve("ca/root-cert.pem")), "root").get(0);
       chain.get(chain.size() - 1).verify(root.getPublicKey());
 
@@ -56,18 +56,9 @@ class MeshCertificatesTest {
     }
   }
 
-  @Test
-  void aWorkloadWithoutDiscoveryRunsInPlaintextAndSaysSoOnCerts() throws Exception {
-    try (BookinfoWorkload details = Workloads.start(Options.of(Service.DETAILS, "v1"))) {
-      Workloads.Answer certs = Workloads.get("http://127.0.0.1:" + details.adminPort() + "/certs");
-      assertThat(certs.status()).isEqualTo(404);
-      assertThat(certs.body().path("error").asText()).contains("no workload certificate");
-    }
-  }
-
   private static Options registered(Service service, DiscoveryServer server) throws Exception {
     String version = service == Service.REVIEWS ? "v2" : "v1";
-    return new Options(service, version, "default", 0, 0, server.url(), token(server, service.serviceName()), Map.of(),
+    return new Options(service, version, "default", 0, 0, 0, server.url(), token(server, service.serviceName()), Map.of(),
         ProductPage.REVIEWS_TIMEOUT);
   }
 
