@@ -307,9 +307,13 @@ final class Cluster implements AutoCloseable {
 
   /** Stops every process this cluster started: workloads first, the discovery server last. */
   @Override
-  public void close() {
+  public synchronized void close() {
     // Workloads first, so that they deregister while the discovery server (started first) still runs.
     List<Process> reversed = new ArrayList<>(processes);
+    if (!reversed.isEmpty()) {
+      out.println();
+      out.println("Stopping the " + (reversed.size() - 1) + " workloads, then the discovery server.");
+    }
     Collections.reverse(reversed);
     for (int i = 0; i < reversed.size(); i++) {
       Process p = reversed.get(i);
