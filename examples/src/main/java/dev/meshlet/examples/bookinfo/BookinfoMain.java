@@ -68,7 +68,8 @@ public final class BookinfoMain implements Callable<Integer> {
     }
     BookinfoWorkload.Options options = new BookinfoWorkload.Options(BookinfoWorkload.Service.of(service), version,
         namespace, port, adminPort, controlPort, discovery, token, java.util.Map.of(), parseDuration(reviewsTimeout));
-    BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(30));
+    // Generous: on a busy machine the discovery server may take a while; Istio's sidecar waits too.
+    BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(120));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       workload.close();

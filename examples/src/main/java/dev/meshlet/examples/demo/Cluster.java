@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +148,7 @@ final class Cluster implements AutoCloseable {
   void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Workload w : workloads.values()) {
+      String last = "its admin endpoint did not answer yet";
       while (true) {
         if (!w.process().isAlive()) {
           throw new IOException(w.name() + " exited with " + w.process().exitValue() + ": " + tail(w.log()));
@@ -156,11 +158,14 @@ final class Cluster implements AutoCloseable {
           if (response.isSuccessful()) {
             break;
           }
+          last = response.body().string().strip();
         } catch (IOException notYet) {
           // not listening yet
         }
         if (System.nanoTime() > deadline) {
-          throw new IOException(w.name() + " was not ready within " + timeout.toSeconds() + " s: " + tail(w.log()));
+          throw new IOException(w.name() + " was not ready within " + timeout.toSeconds() + " s (" + last + "; load average "
+              + String.format("%.0f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+              + "):" + tail(w.log()));
         }
         Thread.sleep(100);
       }

@@ -1,5 +1,6 @@
 package dev.meshlet.examples.demo;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +46,9 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bars (they are off anyway when the output is not a terminal).")
   boolean noProgress;
 
+  /** Seven JVMs starting at once take 35 s on two idle cores and several times that on a busy machine. */
+  static final Duration STARTUP_WAIT = Duration.ofSeconds(180);
+
   private final PrintStream out;
 
   Demo(PrintStream out) {
@@ -72,35 +77,54 @@ public final class Demo implements Callable<Integer> {
     Path samplesDir = samples != null ? samples : findSamples();
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("meshlet-demo-");
     Cluster cluster = new Cluster(dir, out);
-    Thread hook = new Thread(cluster::close, "demo-stop");
+    AtomicBoolean stopping = new AtomicBoolean();
+    // Ctrl-C or TERM: the hook stops every process. The steps still running meanwhile would only
+    // report the processes going away, so from then on they print nothing.
+    Thread hook = new Thread(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        out.println();
+        out.println("Interrupted.");
+      }
+      cluster.close();
+    }, "demo-stop");
+    PrintStream steps = new PrintStream(new FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws IOException {
+        if (!stopping.get()) {
+          out.write(b);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (!stopping.get()) {
+          out.write(b, off, len);
+        }
+      }
+    }, true, StandardCharsets.UTF_8);
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       out.println("Meshlet demo: Istio's Bookinfo tasks" + (fast ? " (fast mode)" : ""));
       out.println("  logs and data: " + dir);
       long t0 = System.nanoTime();
-      cluster.startDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(10));
-      out.println("  discovery server  " + cluster.server());
-      Duration reviewsTimeout = null;
-      for (String[] w : new String[][] {{"productpage", "v1"}, {"details", "v1"}, {"reviews", "v1"}, {"reviews", "v2"},
-          {"reviews", "v3"}, {"ratings", "v1"}}) {
-        cluster.startWorkload(w[0], w[1], reviewsTimeout);
+      try {
+        start(cluster);
+      } catch (IOException e) {
+        out.println();
+        out.println("FAILED to start: " + e.getMessage());
+        return 1;
       }
-      cluster.awaitReady(Duration.ofSeconds(60));
-      cluster.awaitSynced(cluster.version(), Duration.ofSeconds(20));
-      for (Cluster.Workload w : cluster.workloads()) {
-        out.printf("  %-17s 127.0.0.1:%-5d  admin :%-5d  %s%n", w.service() + " " + w.version(), w.port(), w.adminPort(),
-            cluster.admin(w, "/certs").path("spiffeId").asText("(no certificate)"));
-      }
-      out.println("  each registered with its own bootstrap token and holds a certificate from the discovery server's CA");
       out.printf("  started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      Steps steps = new Steps(cluster, samplesDir, out, fast, !noProgress && System.console() != null);
-      try (steps) {
-        steps.warmUp();
-        for (int n = 1; n <= Steps.COUNT; n++) {
+      try (Steps walk = new Steps(cluster, samplesDir, steps, fast, !noProgress && System.console() != null)) {
+        walk.warmUp();
+        for (int n = 1; n <= Steps.COUNT && !stopping.get(); n++) {
           if (!only.isEmpty() && !only.contains(n)) {
             continue;
           }
-          outcomes.add(steps.run(n));
+          outcomes.add(walk.run(n));
+        }
+        if (stopping.get()) {
+          return 130;
         }
         summary(cluster);
         if (keepRunning) {
@@ -126,6 +150,23 @@ public final class Demo implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** Starts the discovery server and every workload, and waits until each is ready and SYNCED. */
+  private void start(Cluster cluster) throws IOException, InterruptedException {
+    cluster.startDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    out.println("  discovery server  " + cluster.server());
+    for (String[] w : new String[][] {{"productpage", "v1"}, {"details", "v1"}, {"reviews", "v1"}, {"reviews", "v2"},
+        {"reviews", "v3"}, {"ratings", "v1"}}) {
+      cluster.startWorkload(w[0], w[1], null);
+    }
+    cluster.awaitReady(STARTUP_WAIT);
+    cluster.awaitSynced(cluster.version(), Duration.ofSeconds(20));
+    for (Cluster.Workload w : cluster.workloads()) {
+      out.printf("  %-17s 127.0.0.1:%-5d  admin :%-5d  %s%n", w.service() + " " + w.version(), w.port(), w.adminPort(),
+          cluster.admin(w, "/certs").path("spiffeId").asText("(no certificate)"));
+    }
+    out.println("  each registered with its own bootstrap token and holds a certificate from the discovery server's CA");
   }
 
   private void summary(Cluster cluster) {

@@ -368,7 +368,7 @@ final class Steps implements AutoCloseable {
     Cluster.Workload failing = find("reviews", "v1", 0);
     if (cluster.workloads().stream().filter(w -> w.service().equals("reviews") && w.version().equals("v1")).count() < 2) {
       cluster.startWorkload("reviews", "v1", null);
-      cluster.awaitReady(Duration.ofSeconds(60));
+      cluster.awaitReady(Demo.STARTUP_WAIT);
       out.println("  started a second reviews v1 instance");
     }
     Cluster.Workload healthy = find("reviews", "v1", 1);
