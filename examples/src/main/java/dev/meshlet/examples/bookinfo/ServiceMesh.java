@@ -1,9 +1,8 @@
 package dev.meshlet.examples.bookinfo;
 
 import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.discovery.DiscoveryAgentSource;
-import dev.meshlet.agent.discovery.DiscoveryCertificateSigner;
-import dev.meshlet.agent.discovery.DiscoveryConfig;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
@@ -23,8 +22,6 @@ public final class ServiceMesh implements AutoCloseable {
 
   private final WorkloadInstance self;
   private final Mesh mesh;
-  /** The signer's own client: it talks to the discovery server before the mesh's client exists. */
-  private final OkHttpClient signerClient = new OkHttpClient();
 
   /**
    * A mesh for {@code self}; with {@code discovery} it registers there with {@code token}, takes
@@ -37,17 +34,13 @@ public final class ServiceMesh implements AutoCloseable {
     this.self = Objects.requireNonNull(self, "self");
     ServiceIdentity identity = new ServiceIdentity(self.service(), self.namespace(), self.labels(),
         self.serviceAccount(), null, self.ports());
-    Mesh.Builder builder = Mesh.builder(identity).address(self.address()).admin(adminPort);
+    MeshBuilder builder = Mesh.builder(identity).address(self.address()).admin(adminPort);
     if (discovery != null) {
       String bootstrap = Objects.requireNonNull(token, "token");
       String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");
+      // With discovery, the server's CA signs the certificate by default (a DiscoveryCertificateSigner):
+      // the key is made here, the CSR travels with the bootstrap token.
       builder.discovery(DiscoveryAgentSource.of(b -> b.servers(discovery).token(bootstrap).name(name)));
-      // The server's CA signs a CSR made here; the bootstrap token proves the service account.
-      // (Explicit until the Mesh builder makes this its default signer when discovery is set.)
-      DiscoveryConfig signing = DiscoveryConfig.builder().servers(discovery).token(bootstrap)
-          .identity(self.service(), self.namespace(), self.serviceAccount()).address(self.address())
-          .ports(self.ports()).labels(self.labels()).build();
-      builder.certificateSigner(DiscoveryCertificateSigner.create(signing, signerClient));
     }
     this.mesh = builder.build();
   }
@@ -95,6 +88,5 @@ public final class ServiceMesh implements AutoCloseable {
   @Override
   public void close() {
     mesh.close();
-    signerClient.connectionPool().evictAll();
   }
 }

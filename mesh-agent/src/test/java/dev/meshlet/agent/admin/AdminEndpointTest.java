@@ -14,14 +14,11 @@ import dev.meshlet.tls.pki.Pem;
 import dev.meshlet.tls.pki.SpiffeCertificates;
 import dev.meshlet.tls.workload.CertificateSnapshot;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -204,6 +201,15 @@ class AdminEndpointTest {
   }
 
   @Test
+  void aTakenAdminPortFailsTheStartNamingIt() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Mesh.builder(ServiceIdentity.of("ratings"))
+              .admin(taken.getLocalPort()).build())
+          .hasMessageContaining("admin endpoint cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+
+  @Test
   void certsShowTheSpiffeIdChainExpiryAndTrustBundleOfTheWorkloadCertificate() throws Exception {
     CertificateSnapshot current = mesh.certificates().orElseThrow().current();
     JsonNode certs = JSON.readTree(get("/certs").body);
@@ -281,13 +287,14 @@ class AdminEndpointTest {
 
   @Test
   void changesAreRefusedFromOtherThanLoopback() throws Exception {
-    InetAddress external = null;
-    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-        if (nic.isUp() && !a.isLoopbackAddress() && a instanceof Inet4Address) {
-          external = a;
-        }
-      }
+    // The address this host would send from toward another network (a UDP connect sends nothing).
+    InetAddress external;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+      probe.connect(InetAddress.getByName("10.255.255.254"), 9);
+      external = probe.getLocalAddress();
+    }
+    if (external != null && (external.isAnyLocalAddress() || external.isLoopbackAddress())) {
+      external = null;
     }
     assumeThat(external).as("a non-loopback IPv4 address on this machine").isNotNull();
     try (Mesh open = Mesh.builder(ServiceIdentity.of("ratings")).admin(new AdminOptions("0.0.0.0", 0)).build()) {
