@@ -3,6 +3,8 @@ package dev.meshlet.examples.bookinfo;
 import dev.meshlet.agent.Mesh;
 import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.discovery.DiscoveryAgentSource;
+import dev.meshlet.agent.discovery.DiscoveryCertificateSigner;
+import dev.meshlet.agent.discovery.DiscoveryConfig;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
@@ -22,6 +24,8 @@ public final class ServiceMesh implements AutoCloseable {
 
   private final WorkloadInstance self;
   private final Mesh mesh;
+  /** The signer's own client: it talks to the discovery server before the mesh's client exists. */
+  private final OkHttpClient signerClient = new OkHttpClient();
 
   /**
    * A mesh for {@code self}; with {@code discovery} it registers there with {@code token}, takes
@@ -38,9 +42,14 @@ public final class ServiceMesh implements AutoCloseable {
     if (discovery != null) {
       String bootstrap = Objects.requireNonNull(token, "token");
       String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");
-      // With discovery, the server's CA signs the certificate by default (a DiscoveryCertificateSigner):
-      // the key is made here, the CSR travels with the bootstrap token.
       builder.discovery(DiscoveryAgentSource.of(b -> b.servers(discovery).token(bootstrap).name(name)));
+      // The server's CA signs a CSR made here; the bootstrap token proves the service account.
+      // Explicit: the builder's default signer then proves renewals with the certificate over TLS,
+      // which needs the server's roots, and the demo's discovery server serves plain HTTP on loopback.
+      DiscoveryConfig signing = DiscoveryConfig.builder().servers(discovery).token(bootstrap)
+          .identity(self.service(), self.namespace(), self.serviceAccount()).address(self.address())
+          .ports(self.ports()).labels(self.labels()).build();
+      builder.certificateSigner(DiscoveryCertificateSigner.create(signing, signerClient));
     }
     this.mesh = builder.build();
   }
@@ -88,5 +97,6 @@ public final class ServiceMesh implements AutoCloseable {
   @Override
   public void close() {
     mesh.close();
+    signerClient.connectionPool().evictAll();
   }
 }
