@@ -10,11 +10,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code bin/bookinfo}: starts one Bookinfo service as its own process. */
 @Command(name = "bookinfo", sortOptions = false,
-    description = {"Starts one Bookinfo service (Istio's sample app, written on Meshlet) as its own process.",
-        "With --discovery it registers with the discovery server, proving its service account with a",
-        "bootstrap token from 'meshctl token create SERVICE', and takes its routing rules from there.",
+    description = {"Starts one Bookinfo service (Istio's sample app, written on Meshlet).",
         "",
-        "Admin endpoint (--admin-port): /stats/prometheus, /config_dump, /clusters, /certs, /ready."},
+        "With --discovery it registers with the discovery server, proving its service",
+        "account with a bootstrap token from 'meshctl token create SERVICE', takes its",
+        "rules from there and gets a workload certificate from the server's CA: calls",
+        "to other mesh workloads go out over mTLS, and its port takes mTLS and",
+        "plaintext (PERMISSIVE) unless a PeerAuthentication says otherwise.",
+        "",
+        "Admin endpoint (--admin-port, loopback, as Envoy's admin port):",
+        "/stats/prometheus, /config_dump, /clusters, /certs, /healthz/ready, /logging.",
+        ""},
     footer = {"", "Example:",
         "  TOKEN=$(bin/meshctl token create reviews --data ./mesh-data)",
         "  bin/bookinfo reviews --version v2 --port 9082 --admin-port 15002 \\",
@@ -37,6 +43,10 @@ public final class BookinfoMain implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "0", paramLabel = "P", description = "Admin endpoint port (0: any free one).")
   int adminPort;
 
+  @Option(names = "--control-port", defaultValue = "0", paramLabel = "P", hidden = true,
+      description = "The demo's controls (POST /demo/fail?status=N, GET /demo/served); 0: any free one.")
+  int controlPort;
+
   @Option(names = "--discovery", paramLabel = "URL", description = "The discovery server, e.g. http://127.0.0.1:15010.")
   String discovery;
 
@@ -57,15 +67,16 @@ public final class BookinfoMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "Missing SERVICE (expected: productpage, details, reviews or ratings)");
     }
     BookinfoWorkload.Options options = new BookinfoWorkload.Options(BookinfoWorkload.Service.of(service), version,
-        namespace, port, adminPort, discovery, token, java.util.Map.of(), parseDuration(reviewsTimeout));
-    BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(30));
+        namespace, port, adminPort, controlPort, discovery, token, java.util.Map.of(), parseDuration(reviewsTimeout));
+    // Generous: on a busy machine the discovery server may take a while; Istio's sidecar waits too.
+    BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(120));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       workload.close();
       stopped.countDown();
     }, "bookinfo-shutdown"));
     System.out.println(service + " " + version + " listening on 127.0.0.1:" + workload.port()
-        + ", admin on 127.0.0.1:" + workload.adminPort()
+        + ", admin http://127.0.0.1:" + workload.adminPort() + "/"
         + (discovery == null ? " (alone: no discovery server)" : ", registered with " + discovery));
     System.out.flush();
     stopped.await();

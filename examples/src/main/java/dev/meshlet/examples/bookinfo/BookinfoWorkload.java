@@ -1,13 +1,9 @@
 package dev.meshlet.examples.bookinfo;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.meshlet.agent.server.jdk.MeshJdkServer;
-import dev.meshlet.core.config.Resource;
-import dev.meshlet.core.config.codec.ConfigReader;
 import dev.meshlet.core.registry.WorkloadInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One running Bookinfo workload: its service handler inside a {@link MeshJdkServer}, its mesh
- * runtime, its admin endpoint and (when given a discovery server) its registration.
+ * runtime with Meshlet's admin endpoint, (when given a discovery server) its registration and
+ * certificate, and the demo's controls on a port of their own.
  */
 public final class BookinfoWorkload implements AutoCloseable {
 
@@ -57,13 +54,15 @@ public final class BookinfoWorkload implements AutoCloseable {
    *
    * @param port the application port (0: any free one)
    * @param adminPort the admin endpoint's port (0: any free one)
+   * @param controlPort the demo controls' port (0: any free one): {@code POST /demo/fail?status=N},
+   *     {@code GET /demo/served}; kept off the admin endpoint, which is Meshlet's
    * @param discovery the discovery server's URL, or null to run alone (unknown hosts pass through)
    * @param token the bootstrap token proving the workload's service account, with {@code discovery}
    * @param peers base URLs of the services this one calls, by service name; a service not named is
    *     called as {@code http://NAME}, which the mesh resolves
    * @param reviewsTimeout productpage's timeout per try toward reviews
    */
-  public record Options(Service service, String version, String namespace, int port, int adminPort,
+  public record Options(Service service, String version, String namespace, int port, int adminPort, int controlPort,
       @Nullable String discovery, @Nullable String token, Map<String, String> peers, Duration reviewsTimeout) {
     public Options {
       Objects.requireNonNull(service, "service");
@@ -81,12 +80,12 @@ public final class BookinfoWorkload implements AutoCloseable {
     public Options withPeer(String service, String baseUrl) {
       Map<String, String> more = new java.util.HashMap<>(peers);
       more.put(service, baseUrl);
-      return new Options(this.service, version, namespace, port, adminPort, discovery, token, more, reviewsTimeout);
+      return new Options(this.service, version, namespace, port, adminPort, controlPort, discovery, token, more, reviewsTimeout);
     }
 
     /** These options with productpage's timeout per try toward reviews. */
     public Options withReviewsTimeout(Duration timeout) {
-      return new Options(service, version, namespace, port, adminPort, discovery, token, peers, timeout);
+      return new Options(service, version, namespace, port, adminPort, controlPort, discovery, token, peers, timeout);
     }
 
     String peer(String name) {
@@ -95,15 +94,15 @@ public final class BookinfoWorkload implements AutoCloseable {
 
     /** Options for {@code service} in namespace default on any free ports, alone. */
     public static Options of(Service service, String version) {
-      return new Options(service, version, "default", 0, 0, null, null, Map.of(), ProductPage.REVIEWS_TIMEOUT);
+      return new Options(service, version, "default", 0, 0, 0, null, null, Map.of(), ProductPage.REVIEWS_TIMEOUT);
     }
   }
 
   private final Options options;
   private final ServiceMesh mesh;
   private final MeshJdkServer server;
-  private final HttpServer admin;
-  private final ExecutorService adminExecutor = Executors.newFixedThreadPool(2);
+  private final HttpServer control;
+  private final ExecutorService controlExecutor = Executors.newFixedThreadPool(2);
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong shadowed = new AtomicLong();
   private final AtomicInteger failWith = new AtomicInteger();
@@ -116,13 +115,13 @@ public final class BookinfoWorkload implements AutoCloseable {
     int port = options.port() != 0 ? options.port() : freePort();
     WorkloadInstance self = new WorkloadInstance(name, options.namespace(), loopback.getHostAddress(),
         Map.of("http", port), Map.of("app", name, "version", options.version()), name, null);
-    this.mesh = new ServiceMesh(self, options.discovery(), options.token());
+    this.mesh = new ServiceMesh(self, options.adminPort(), options.discovery(), options.token());
     this.server = MeshJdkServer.builder(mesh.inbound()).bindAddress(loopback).port(port)
         .handler("/", new Counting(handlerFor(options, mesh))).start();
-    this.admin = HttpServer.create(new InetSocketAddress(loopback, options.adminPort()), 0);
-    admin.setExecutor(adminExecutor);
-    admin.createContext("/", this::admin);
-    admin.start();
+    this.control = HttpServer.create(new InetSocketAddress(loopback, options.controlPort()), 0);
+    control.setExecutor(controlExecutor);
+    control.createContext("/", this::control);
+    control.start();
   }
 
   /**
@@ -160,9 +159,14 @@ public final class BookinfoWorkload implements AutoCloseable {
     return server.port();
   }
 
-  /** The admin endpoint's port. */
+  /** Meshlet's admin endpoint's port. */
   public int adminPort() {
-    return admin.getAddress().getPort();
+    return mesh.adminPort();
+  }
+
+  /** The demo controls' port. */
+  public int controlPort() {
+    return control.getAddress().getPort();
   }
 
   /** The mesh runtime this workload runs in. */
@@ -190,48 +194,17 @@ public final class BookinfoWorkload implements AutoCloseable {
       if (status != 0) {
         exchange.getRequestBody().readAllBytes();
         Exchanges.error(exchange, status, options.service().serviceName() + " " + options.version()
-            + " is failing on purpose (POST /demo/fail on its admin port)");
+            + " is failing on purpose (POST /demo/fail on its control port)");
         return;
       }
       delegate.handle(exchange);
     }
   }
 
-  private void admin(HttpExchange exchange) throws IOException {
+  private void control(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       switch (path) {
-        case "/ready" -> Exchanges.send(exchange, 200, Exchanges.JSON.createObjectNode().put("ready", true)
-            .put("configVersion", mesh.config().version()));
-        case "/stats/prometheus" -> {
-          byte[] text = mesh.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-          exchange.sendResponseHeaders(200, text.length);
-          exchange.getResponseBody().write(text);
-        }
-        case "/config_dump" -> {
-          ObjectNode body = Exchanges.JSON.createObjectNode();
-          body.put("version", mesh.config().version());
-          ArrayNode resources = body.putArray("resources");
-          for (Resource<?> r : mesh.config().resources()) {
-            resources.add(ConfigReader.toTree(r));
-          }
-          Exchanges.send(exchange, 200, body);
-        }
-        case "/clusters" -> {
-          ObjectNode body = Exchanges.JSON.createObjectNode();
-          ArrayNode endpoints = body.putArray("endpoints");
-          var registry = mesh.mesh().endpoints();
-          for (String host : new java.util.TreeSet<>(registry.hosts())) {
-            ObjectNode cluster = endpoints.addObject();
-            cluster.put("host", host);
-            ArrayNode list = cluster.putArray("endpoints");
-            registry.endpoints(host).forEach(e -> list.add(String.valueOf(e)));
-          }
-          Exchanges.send(exchange, 200, body);
-        }
-        case "/certs" -> Exchanges.error(exchange, 501, "no workload certificate: the examples run without mTLS "
-            + "until mesh-routing originates mTLS toward mesh endpoints (docs/examples.md)");
         case "/demo/served" -> Exchanges.send(exchange, 200, Exchanges.JSON.createObjectNode()
             .put("served", served.get()).put("shadowed", shadowed.get()));
         case "/demo/fail" -> {
@@ -239,19 +212,19 @@ public final class BookinfoWorkload implements AutoCloseable {
           failWith.set(Integer.parseInt(status));
           Exchanges.send(exchange, 200, Exchanges.JSON.createObjectNode().put("failWith", failWith.get()));
         }
-        default -> Exchanges.error(exchange, 404, "no such admin path: " + path
-            + " (expected: /stats/prometheus, /config_dump, /clusters, /certs, /ready)");
+        default -> Exchanges.error(exchange, 404, "no such demo control: " + path
+            + " (expected: POST /demo/fail?status=N, GET /demo/served; the admin endpoint is on port " + adminPort() + ")");
       }
     } catch (RuntimeException e) {
-      throw new UncheckedIOException(new IOException("admin " + exchange.getRequestURI() + ": " + e, e));
+      throw new UncheckedIOException(new IOException("control " + exchange.getRequestURI() + ": " + e, e));
     }
   }
 
   @Override
   public void close() {
     server.close();
-    admin.stop(0);
-    adminExecutor.shutdownNow();
+    control.stop(0);
+    controlExecutor.shutdownNow();
     mesh.close();
   }
 }

@@ -3,12 +3,12 @@ package dev.meshlet.examples.bookinfo;
 import dev.meshlet.agent.Mesh;
 import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.discovery.DiscoveryAgentSource;
+import dev.meshlet.agent.discovery.DiscoveryCertificateSigner;
+import dev.meshlet.agent.discovery.DiscoveryConfig;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.core.registry.WorkloadInstance;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
@@ -16,27 +16,40 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh one Bookinfo workload runs in: Meshlet's {@link Mesh} built for it, with the discovery
- * agent when a discovery server is given, and a Prometheus registry for its admin endpoint.
+ * agent and a workload certificate from the discovery server's CA when a discovery server is
+ * given, and Meshlet's admin endpoint (Envoy's admin port: /stats/prometheus, /config_dump,
+ * /clusters, /certs, /healthz/ready).
  */
 public final class ServiceMesh implements AutoCloseable {
 
   private final WorkloadInstance self;
-  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Mesh mesh;
+  /** The signer's own client: it talks to the discovery server before the mesh's client exists. */
+  private final OkHttpClient signerClient = new OkHttpClient();
 
   /**
-   * A mesh for {@code self}; with {@code discovery} it registers there with {@code token} and
-   * takes its config from there, else it runs alone (unknown hosts pass through).
+   * A mesh for {@code self}; with {@code discovery} it registers there with {@code token}, takes
+   * its config from there and has its certificate signed by the server's CA (so calls to other
+   * mesh workloads go out over mTLS and its port also accepts mTLS), else it runs alone in
+   * plaintext (unknown hosts pass through). Its admin endpoint listens on loopback at
+   * {@code adminPort} (0: any free port).
    */
-  public ServiceMesh(WorkloadInstance self, @Nullable String discovery, @Nullable String token) {
+  public ServiceMesh(WorkloadInstance self, int adminPort, @Nullable String discovery, @Nullable String token) {
     this.self = Objects.requireNonNull(self, "self");
     ServiceIdentity identity = new ServiceIdentity(self.service(), self.namespace(), self.labels(),
         self.serviceAccount(), null, self.ports());
-    MeshBuilder builder = Mesh.builder(identity).address(self.address()).meterRegistry(meters);
+    MeshBuilder builder = Mesh.builder(identity).address(self.address()).admin(adminPort);
     if (discovery != null) {
       String bootstrap = Objects.requireNonNull(token, "token");
       String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");
       builder.discovery(DiscoveryAgentSource.of(b -> b.servers(discovery).token(bootstrap).name(name)));
+      // The server's CA signs a CSR made here; the bootstrap token proves the service account.
+      // Explicit: the builder's default signer then proves renewals with the certificate over TLS,
+      // which needs the server's roots, and the demo's discovery server serves plain HTTP on loopback.
+      DiscoveryConfig signing = DiscoveryConfig.builder().servers(discovery).token(bootstrap)
+          .identity(self.service(), self.namespace(), self.serviceAccount()).address(self.address())
+          .ports(self.ports()).labels(self.labels()).build();
+      builder.certificateSigner(DiscoveryCertificateSigner.create(signing, signerClient));
     }
     this.mesh = builder.build();
   }
@@ -76,14 +89,14 @@ public final class ServiceMesh implements AutoCloseable {
     return mesh;
   }
 
-  /** Prometheus text of this workload's meters (Istio's standard metrics among them). */
-  public String scrape() {
-    return meters.scrape();
+  /** The admin endpoint's port. */
+  public int adminPort() {
+    return mesh.adminAddress().orElseThrow().getPort();
   }
 
   @Override
   public void close() {
     mesh.close();
-    meters.close();
+    signerClient.connectionPool().evictAll();
   }
 }

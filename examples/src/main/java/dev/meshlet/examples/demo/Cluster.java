@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class Cluster implements AutoCloseable {
   private static final MediaType YAML = MediaType.get("application/yaml");
 
   /** One started workload. */
-  record Workload(String service, String version, int port, int adminPort, Process process, Path log) {
+  record Workload(String service, String version, int port, int adminPort, int controlPort, Process process, Path log) {
     String name() {
       return service + "-" + version + "-" + port;
     }
@@ -127,8 +128,10 @@ final class Cluster implements AutoCloseable {
   Workload startWorkload(String service, String version, @Nullable Duration reviewsTimeout) throws IOException {
     int port = freePort();
     int adminPort = freePort();
+    int controlPort = freePort();
     List<String> args = new ArrayList<>(List.of("dev.meshlet.examples.bookinfo.BookinfoMain", service, "--version", version,
-        "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort), "--discovery", server(),
+        "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
+        "--control-port", Integer.toString(controlPort), "--discovery", server(),
         "--token", token(service)));
     if (reviewsTimeout != null) {
       args.add("--reviews-timeout");
@@ -136,29 +139,33 @@ final class Cluster implements AutoCloseable {
     }
     String name = service + "-" + version + "-" + port;
     Process process = launch(name, args);
-    Workload workload = new Workload(service, version, port, adminPort, process, workDir.resolve(name + ".log"));
+    Workload workload = new Workload(service, version, port, adminPort, controlPort, process, workDir.resolve(name + ".log"));
     workloads.put(workload.name(), workload);
     return workload;
   }
 
-  /** Waits until every workload answers on its admin port and has its first config. */
+  /** Waits until every workload's admin endpoint says it is ready (its certificate and first config). */
   void awaitReady(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (Workload w : workloads.values()) {
+      String last = "its admin endpoint did not answer yet";
       while (true) {
         if (!w.process().isAlive()) {
           throw new IOException(w.name() + " exited with " + w.process().exitValue() + ": " + tail(w.log()));
         }
         try (Response response = http.newCall(new Request.Builder()
-            .url("http://127.0.0.1:" + w.adminPort() + "/ready").build()).execute()) {
+            .url("http://127.0.0.1:" + w.adminPort() + "/healthz/ready").build()).execute()) {
           if (response.isSuccessful()) {
             break;
           }
+          last = response.body().string().strip();
         } catch (IOException notYet) {
           // not listening yet
         }
         if (System.nanoTime() > deadline) {
-          throw new IOException(w.name() + " was not ready within " + timeout.toSeconds() + " s: " + tail(w.log()));
+          throw new IOException(w.name() + " was not ready within " + timeout.toSeconds() + " s (" + last + "; load average "
+              + String.format("%.0f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+              + "):" + tail(w.log()));
         }
         Thread.sleep(100);
       }
@@ -181,6 +188,34 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** Deletes one resource ({@code kind} as the API abbreviates it: vs, dr, pa); returns the version it made. */
+  long delete(String kind, String namespace, String name) throws IOException {
+    return call("DELETE", "/v1/config/" + kind + "/" + namespace + "/" + name, null, null).path("version").asLong();
+  }
+
+  /**
+   * Runs {@code meshctl ARGS --server URL --token-file ADMIN_TOKEN} as its own process, as a user
+   * would on this discovery server; returns what it printed, or throws with it when it fails.
+   */
+  String meshctl(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath,
+        "dev.meshlet.discovery.cli.Meshctl"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    processes.add(process);
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IOException("meshctl " + String.join(" ", args) + " failed: " + output);
+      }
+      return output;
+    } finally {
+      process.destroyForcibly();
+      processes.remove(process);
+    }
+  }
+
   /** The server's current version. */
   long version() throws IOException {
     return call("GET", "/healthz", null, null).path("version").asLong();
@@ -188,9 +223,10 @@ final class Cluster implements AutoCloseable {
 
   /**
    * Waits until every registered workload acknowledged {@code version} or later (as
-   * {@code meshctl proxy-status} shows SYNCED), so traffic after it sees the new rules.
+   * {@code meshctl proxy-status} shows SYNCED), so traffic after it sees the new rules; returns
+   * how many workloads that is.
    */
-  void awaitSynced(long version, Duration timeout) throws IOException, InterruptedException {
+  int awaitSynced(long version, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String lagging = "";
     while (System.nanoTime() < deadline) {
@@ -203,21 +239,34 @@ final class Cluster implements AutoCloseable {
         }
       }
       if (lagging.isEmpty()) {
-        return;
+        return status.size();
       }
       Thread.sleep(50);
     }
     throw new IOException("workloads not synced to version " + version + " within " + timeout.toSeconds() + " s:" + lagging);
   }
 
-  /** GET or POST to a workload's admin port. */
-  JsonNode admin(Workload workload, String method, String path) throws IOException {
-    Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + workload.adminPort() + path);
+  /** GET from a workload's admin endpoint, as JSON. */
+  JsonNode admin(Workload workload, String path) throws IOException {
+    return JSON.readTree(adminText(workload, path));
+  }
+
+  /** GET or POST to a workload's demo controls ({@code /demo/served}, {@code /demo/fail}). */
+  JsonNode control(Workload workload, String method, String path) throws IOException {
+    Request.Builder request = new Request.Builder().url("http://127.0.0.1:" + workload.controlPort() + path);
     if (method.equals("POST")) {
       request.post(RequestBody.create(new byte[0]));
     }
     try (Response response = http.newCall(request.build()).execute()) {
       return JSON.readTree(response.body().string());
+    }
+  }
+
+  /** A workload's admin page as text (its Prometheus scrape). */
+  String adminText(Workload workload, String path) throws IOException {
+    try (Response response = http.newCall(new Request.Builder().url("http://127.0.0.1:" + workload.adminPort() + path)
+        .build()).execute()) {
+      return response.body().string();
     }
   }
 
@@ -263,9 +312,13 @@ final class Cluster implements AutoCloseable {
 
   /** Stops every process this cluster started: workloads first, the discovery server last. */
   @Override
-  public void close() {
+  public synchronized void close() {
     // Workloads first, so that they deregister while the discovery server (started first) still runs.
     List<Process> reversed = new ArrayList<>(processes);
+    if (!reversed.isEmpty()) {
+      out.println();
+      out.println("Stopping the " + (reversed.size() - 1) + " workloads, then the discovery server.");
+    }
     Collections.reverse(reversed);
     for (int i = 0; i < reversed.size(); i++) {
       Process p = reversed.get(i);

@@ -1,5 +1,6 @@
 package dev.meshlet.examples.demo;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +46,9 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--no-progress", description = "No progress bars (they are off anyway when the output is not a terminal).")
   boolean noProgress;
 
+  /** Seven JVMs starting at once take 35 s on two idle cores and several times that on a busy machine. */
+  static final Duration STARTUP_WAIT = Duration.ofSeconds(180);
+
   private final PrintStream out;
 
   Demo(PrintStream out) {
@@ -72,33 +77,54 @@ public final class Demo implements Callable<Integer> {
     Path samplesDir = samples != null ? samples : findSamples();
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("meshlet-demo-");
     Cluster cluster = new Cluster(dir, out);
-    Thread hook = new Thread(cluster::close, "demo-stop");
+    AtomicBoolean stopping = new AtomicBoolean();
+    // Ctrl-C or TERM: the hook stops every process. The steps still running meanwhile would only
+    // report the processes going away, so from then on they print nothing.
+    Thread hook = new Thread(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        out.println();
+        out.println("Interrupted.");
+      }
+      cluster.close();
+    }, "demo-stop");
+    PrintStream steps = new PrintStream(new FilterOutputStream(out) {
+      @Override
+      public void write(int b) throws IOException {
+        if (!stopping.get()) {
+          out.write(b);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (!stopping.get()) {
+          out.write(b, off, len);
+        }
+      }
+    }, true, StandardCharsets.UTF_8);
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       out.println("Meshlet demo: Istio's Bookinfo tasks" + (fast ? " (fast mode)" : ""));
       out.println("  logs and data: " + dir);
       long t0 = System.nanoTime();
-      cluster.startDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(10));
-      out.println("  discovery server  " + cluster.server());
-      Duration reviewsTimeout = null;
-      for (String[] w : new String[][] {{"productpage", "v1"}, {"details", "v1"}, {"reviews", "v1"}, {"reviews", "v2"},
-          {"reviews", "v3"}, {"ratings", "v1"}}) {
-        cluster.startWorkload(w[0], w[1], reviewsTimeout);
-      }
-      cluster.awaitReady(Duration.ofSeconds(60));
-      cluster.awaitSynced(cluster.version(), Duration.ofSeconds(20));
-      for (Cluster.Workload w : cluster.workloads()) {
-        out.printf("  %-17s 127.0.0.1:%d  admin 127.0.0.1:%d  (registered, bootstrap token for sa/%s)%n",
-            w.service() + " " + w.version(), w.port(), w.adminPort(), w.service());
+      try {
+        start(cluster);
+      } catch (IOException e) {
+        out.println();
+        out.println("FAILED to start: " + e.getMessage());
+        return 1;
       }
       out.printf("  started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-      Steps steps = new Steps(cluster, samplesDir, out, fast, !noProgress && System.console() != null);
-      try (steps) {
-        for (int n = 1; n <= Steps.COUNT; n++) {
+      try (Steps walk = new Steps(cluster, samplesDir, steps, fast, !noProgress && System.console() != null)) {
+        walk.warmUp();
+        for (int n = 1; n <= Steps.COUNT && !stopping.get(); n++) {
           if (!only.isEmpty() && !only.contains(n)) {
             continue;
           }
-          outcomes.add(steps.run(n));
+          outcomes.add(walk.run(n));
+        }
+        if (stopping.get()) {
+          return 130;
         }
         summary(cluster);
         if (keepRunning) {
@@ -126,6 +152,23 @@ public final class Demo implements Callable<Integer> {
     return 0;
   }
 
+  /** Starts the discovery server and every workload, and waits until each is ready and SYNCED. */
+  private void start(Cluster cluster) throws IOException, InterruptedException {
+    cluster.startDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(10));
+    out.println("  discovery server  " + cluster.server());
+    for (String[] w : new String[][] {{"productpage", "v1"}, {"details", "v1"}, {"reviews", "v1"}, {"reviews", "v2"},
+        {"reviews", "v3"}, {"ratings", "v1"}}) {
+      cluster.startWorkload(w[0], w[1], null);
+    }
+    cluster.awaitReady(STARTUP_WAIT);
+    cluster.awaitSynced(cluster.version(), Duration.ofSeconds(20));
+    for (Cluster.Workload w : cluster.workloads()) {
+      out.printf("  %-17s 127.0.0.1:%-5d  admin :%-5d  %s%n", w.service() + " " + w.version(), w.port(), w.adminPort(),
+          cluster.admin(w, "/certs").path("spiffeId").asText("(no certificate)"));
+    }
+    out.println("  each registered with its own bootstrap token and holds a certificate from the discovery server's CA");
+  }
+
   private void summary(Cluster cluster) {
     out.println();
     out.println("Summary");
@@ -138,15 +181,18 @@ public final class Demo implements Callable<Integer> {
     }
     out.println();
     out.println("Where to look");
-    out.println("  discovery server     " + cluster.server() + "  (admin token in " + cluster.workDir().resolve("mesh-data/admin-token")
-        + "; bin/meshctl proxy-status --server " + cluster.server() + " --token-file ...)");
+    out.println("  discovery server  " + cluster.server() + "  bin/meshctl proxy-status --data " + cluster.workDir().resolve("mesh-data"));
+    out.println("  productpage       http://127.0.0.1:" + cluster.workloads().get(0).port() + "/productpage?user=jason"
+        + "  (PERMISSIVE: plaintext from outside is served)");
+    out.println("  admin endpoints   per workload, as Envoy's admin port: /stats/prometheus (metrics), /config_dump, "
+        + "/clusters, /certs");
     for (Cluster.Workload w : cluster.workloads()) {
-      String admin = "http://127.0.0.1:" + w.adminPort();
-      out.printf("  %-20s %s/stats/prometheus  %s/config_dump  %s/clusters%n", w.service() + " " + w.version(), admin, admin, admin);
+      out.printf("    %-20s http://127.0.0.1:%d/%n", w.name(), w.adminPort());
     }
-    out.println("  productpage          http://127.0.0.1:" + cluster.workloads().stream().filter(w -> w.service().equals("productpage")).findFirst().orElseThrow().port() + "/productpage?user=jason");
-    out.println("  traces               not exported yet: the examples have no OpenTelemetry exporter wired (trace headers are propagated)");
-    out.println("  logs                 " + cluster.workDir());
+    out.println("  metrics           Istio's standard ones (istio_requests_total, istio_request_duration_milliseconds, ...) on "
+        + "each /stats/prometheus, reporter=source and destination");
+    out.println("  traces            not exported: the examples wire no OpenTelemetry exporter (W3C and B3 headers are passed on)");
+    out.println("  logs              " + cluster.workDir());
   }
 
   private static Path findSamples() {

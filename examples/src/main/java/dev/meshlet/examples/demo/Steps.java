@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlet.examples.demo.Demo.Outcome;
 import dev.meshlet.examples.demo.Demo.Status;
 import dev.meshlet.examples.demo.Traffic.Sample;
+import dev.meshlet.tls.identity.SpiffeId;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 
 /**
@@ -45,6 +47,18 @@ final class Steps implements AutoCloseable {
         .skip(index).findFirst().orElseThrow(() -> new IllegalStateException("no " + service + " " + version + " #" + index));
   }
 
+  /**
+   * A few pages before the first step, so that the steps' latencies are not the JVMs' first
+   * compilations and the first connections' handshakes. Nothing is checked.
+   */
+  void warmUp() throws InterruptedException {
+    int n = n(12, 30);
+    List<Sample> s = traffic.send("warm-up", n, null, 3);
+    out.println();
+    out.println("Warm-up: " + n + " pages, no rules yet (reviews round-robin over v1, v2, v3), not checked: "
+        + Traffic.countWhere(s, Sample::ok) + " whole");
+  }
+
   Outcome run(int step) {
     failures.clear();
     String title = switch (step) {
@@ -53,7 +67,7 @@ final class Steps implements AutoCloseable {
       case 3 -> "canary: 90/10 v1/v2, then 50/50 v1/v3";
       case 4 -> "ratings delayed 7s for jason: timeout";
       case 5 -> "ratings abort 500 for jason";
-      case 6 -> "STRICT mTLS";
+      case 6 -> "STRICT mTLS mesh-wide";
       case 7 -> "circuit breaking under a burst";
       case 8 -> "outlier ejection of a failing reviews";
       case 9 -> "mirroring reviews to v3";
@@ -90,16 +104,29 @@ final class Steps implements AutoCloseable {
 
   // ---- rules
 
+  /**
+   * Replaces the routing rules with {@code files} (Istio's from samples/bookinfo; {@code /name}:
+   * the demo's own) and waits until every workload runs them.
+   */
   private void rules(String... files) throws IOException, InterruptedException {
     cluster.deleteRoutingRules();
     long version = cluster.version();
+    List<String> istio = new ArrayList<>();
+    List<String> demo = new ArrayList<>();
     for (String file : files) {
-      String yaml = file.startsWith("/") ? Demo.resource(file.substring(1)) : Files.readString(samples.resolve(file));
-      String name = file.startsWith("/") ? file.substring(1) : file;
+      boolean own = file.startsWith("/");
+      String name = own ? file.substring(1) : file;
+      String yaml = own ? Demo.resource(name) : Files.readString(samples.resolve(file));
       version = Math.max(version, cluster.apply(name, yaml));
-      out.println("  applied " + (file.startsWith("/") ? "demo rule " : "samples/bookinfo/") + name);
+      (own ? demo : istio).add(name);
     }
-    cluster.awaitSynced(Math.max(version, cluster.version()), Duration.ofSeconds(20));
+    version = Math.max(version, cluster.version());
+    int synced = cluster.awaitSynced(version, Duration.ofSeconds(20));
+    out.println("  rules    samples/bookinfo/ " + String.join(", ", istio));
+    if (!demo.isEmpty()) {
+      out.println("           the demo's own: " + String.join(", ", demo));
+    }
+    out.println("           SYNCED on all " + synced + " workloads at version " + version);
   }
 
   private void base(String... more) throws IOException, InterruptedException {
@@ -118,11 +145,14 @@ final class Steps implements AutoCloseable {
   }
 
   private List<Sample> send(String label, int count, String user, int concurrency) throws InterruptedException {
-    if (!traffic.progress()) {
-      out.println("  " + label);
-    }
-    List<Sample> samples = traffic.send(label, count, user, concurrency);
-    traffic.table(samples);
+    return send(label, count, user, concurrency, traffic);
+  }
+
+  private List<Sample> send(String label, int count, String user, int concurrency, Traffic through)
+      throws InterruptedException {
+    List<Sample> samples = through.send(label, count, user, concurrency);
+    out.println("  " + label + ": " + count + (count == 1 ? " request" : " requests"));
+    through.table(samples);
     return samples;
   }
 
@@ -200,10 +230,126 @@ final class Steps implements AutoCloseable {
     return null;
   }
 
-  private String strictMtls() {
-    return "the Bookinfo services do not run with workload certificates yet (Meshlet's outbound mTLS exists; "
-        + "the services still need the discovery server's CA as their signer), so under STRICT they would "
-        + "refuse each other too";
+  /** Istio's identity for its ingress gateway: the demo calls productpage with it under STRICT. */
+  static final String GATEWAY_ACCOUNT = "istio-ingressgateway-service-account";
+
+  private String strictMtls() throws IOException, InterruptedException {
+    base();
+    Cluster.Workload page = productpage();
+    Cluster.Workload reviews = find("reviews", "v1", 0);
+    long certified = 0;
+    for (Cluster.Workload w : cluster.workloads()) {
+      String id = cluster.admin(w, "/certs").path("spiffeId").asText();
+      certified += id.equals("spiffe://cluster.local/ns/default/sa/" + w.service()) ? 1 : 0;
+    }
+    out.println("  every workload holds a certificate from the discovery server's CA: " + certified + " of "
+        + cluster.workloads().size() + " (spiffe://cluster.local/ns/default/sa/SERVICE, on /certs)");
+    Path certs = cluster.workDir().resolve("ingress-certs");
+    cluster.meshctl("cert", "issue", GATEWAY_ACCOUNT, "-n", "istio-system", "--out", certs.toString());
+    out.println("  meshctl cert issue " + GATEWAY_ACCOUNT + " -n istio-system --out " + certs);
+    out.println("  (the demo calls productpage as Istio's ingress gateway does: over mTLS, with that identity)");
+    long mtlsBefore = mutualTlsFromProductpage(reviews);
+    long version = cluster.apply("peer-authentication-strict.yaml", Demo.resource("peer-authentication-strict.yaml"));
+    try {
+      int synced = cluster.awaitSynced(version, Duration.ofSeconds(20));
+      out.println("  rules    the demo's own: peer-authentication-strict.yaml (PeerAuthentication istio-system/default,"
+          + " Istio's \"Mutual TLS Migration\": STRICT mesh-wide)");
+      out.println("           SYNCED on all " + synced + " workloads at version " + version);
+      // (a) plaintext from outside, straight to every service's port
+      out.println("  straight to each service's port, from outside the mesh");
+      boolean allRefused = true;
+      for (Cluster.Workload w : List.of(page, find("details", "v1", 0), reviews, find("ratings", "v1", 0))) {
+        String path = w.service().equals("productpage") ? "/productpage" : "/" + w.service() + "/0";
+        String answer = traffic.probe("http://127.0.0.1:" + w.port() + path);
+        allRefused &= answer.startsWith("refused");
+        out.printf("    %-34s %s%n", "plaintext -> " + w.service(), answer);
+      }
+      // (c) curl presenting the certificate from meshctl cert issue
+      String reviewsUrl = "https://127.0.0.1:" + reviews.port() + "/reviews/0";
+      String curl = curlWithCertificate(certs, reviewsUrl);
+      String caller = "curl --cert (gateway) -> reviews";
+      if (curl == null) { // no curl here: the same call with OkHttp and the same PEM files
+        caller = "OkHttp, gateway's cert -> reviews";
+        try (Traffic okhttp = traffic.withCertificate(CallerCertificate.load(certs,
+            SpiffeId.parse("spiffe://cluster.local/ns/default/sa/reviews")))) {
+          curl = okhttp.probe(reviewsUrl);
+        }
+      }
+      out.printf("    %-34s %s%n", caller, curl);
+      // (b) mesh traffic: productpage -> details and reviews, reviews -> ratings, all over mTLS
+      CallerCertificate gateway = CallerCertificate.load(certs, SpiffeId.parse("spiffe://cluster.local/ns/default/sa/productpage"));
+      List<Sample> s;
+      try (Traffic mtls = traffic.withCertificate(gateway)) {
+        s = send("pages over mTLS, as the ingress gateway", n(10, 30), null, 4, mtls);
+      }
+      long mtlsCalls = mutualTlsFromProductpage(reviews) - mtlsBefore;
+      out.printf("    %-12s %d calls from productpage, reported mutual_tls by reviews (istio_requests_total)%n",
+          "mTLS", mtlsCalls);
+      check(certified == cluster.workloads().size(), "every workload holds its own certificate from the discovery server's CA");
+      check(allRefused, "plaintext from outside is refused by every service (connection closed, as Envoy resets it)");
+      check(curl.startsWith("200"), "curl with a certificate from 'meshctl cert issue' gets through");
+      check(all(s, x -> x.ok() && "v1".equals(x.reviews()) && "v1".equals(x.details())),
+          "mesh traffic unaffected: every page whole (details v1, reviews v1)");
+      check(mtlsCalls >= s.size(), "productpage's calls reached reviews over mutual TLS (" + mtlsCalls + " for " + s.size()
+          + " pages)");
+    } finally {
+      long restored = cluster.delete("pa", "istio-system", "default");
+      cluster.awaitSynced(restored, Duration.ofSeconds(20));
+    }
+    String after = traffic.probe("http://127.0.0.1:" + page.port() + "/productpage");
+    out.println("  deleted PeerAuthentication istio-system/default: PERMISSIVE again, plaintext to productpage answers " + after);
+    check(after.equals("200"), "PERMISSIVE again for the next steps: plaintext reaches productpage");
+    return null;
+  }
+
+  /** Requests reviews counted from productpage's identity over mutual TLS (Istio's standard metric). */
+  private long mutualTlsFromProductpage(Cluster.Workload reviews) throws IOException {
+    return requestsTotal(cluster.adminText(reviews, "/stats/prometheus"), "reporter", "destination",
+        "source_principal", "spiffe://cluster.local/ns/default/sa/productpage", "connection_security_policy", "mutual_tls");
+  }
+
+  /**
+   * curl with the certificate {@code meshctl cert issue} wrote: the status and the first bytes
+   * of the answer, or curl's error. {@code --insecure} because a workload certificate names a
+   * SPIFFE ID, not a host name curl could match; the chain is what the demo's own client checks.
+   * Null when curl is not installed.
+   */
+  private static @Nullable String curlWithCertificate(Path certs, String url) throws IOException, InterruptedException {
+    List<String> command = List.of("curl", "-sS", "--max-time", "10", "--cert", certs.resolve("cert-chain.pem").toString(),
+        "--key", certs.resolve("key.pem").toString(), "--insecure", "-w", "\n%{http_code}", url);
+    Process curl;
+    try {
+      curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException noCurl) {
+      return null;
+    }
+    String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    curl.waitFor();
+    int lastLine = output.lastIndexOf('\n');
+    String code = output.substring(lastLine + 1);
+    String body = lastLine < 0 ? "" : output.substring(0, lastLine);
+    if (curl.exitValue() != 0) {
+      return "curl failed (exit " + curl.exitValue() + "): " + output;
+    }
+    return code + " " + (body.length() > 40 ? body.substring(0, 40) + "..." : body);
+  }
+
+  /** The sum of {@code istio_requests_total} over the series whose labels include {@code pairs}. */
+  static long requestsTotal(String scrape, String... pairs) {
+    long total = 0;
+    for (String line : scrape.split("\n")) {
+      if (!line.startsWith("istio_requests_total{")) {
+        continue;
+      }
+      boolean match = true;
+      for (int i = 0; i < pairs.length; i += 2) {
+        match &= line.contains(pairs[i] + "=\"" + pairs[i + 1] + "\"");
+      }
+      if (match) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   private String circuitBreaking() throws IOException, InterruptedException {
@@ -222,21 +368,21 @@ final class Steps implements AutoCloseable {
     Cluster.Workload failing = find("reviews", "v1", 0);
     if (cluster.workloads().stream().filter(w -> w.service().equals("reviews") && w.version().equals("v1")).count() < 2) {
       cluster.startWorkload("reviews", "v1", null);
-      cluster.awaitReady(Duration.ofSeconds(60));
+      cluster.awaitReady(Demo.STARTUP_WAIT);
       out.println("  started a second reviews v1 instance");
     }
     Cluster.Workload healthy = find("reviews", "v1", 1);
     base("/outlier-detection.yaml");
-    long servedBefore = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
-    cluster.admin(failing, "POST", "/demo/fail?status=503");
+    long servedBefore = cluster.control(failing, "GET", "/demo/served").path("served").asLong();
+    cluster.control(failing, "POST", "/demo/fail?status=503");
     out.println("  " + failing.name() + " now answers 503 to everything");
     try {
       int n = n(30, 60);
       List<Sample> s = send("anonymous users", n, null, 1);
       long errors = Traffic.countWhere(s, x -> x.hasError("reviews"));
-      long beforeLate = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
+      long beforeLate = cluster.control(failing, "GET", "/demo/served").path("served").asLong();
       List<Sample> late = send("after the ejection", n(10, 30), null, 1);
-      long afterLate = cluster.admin(failing, "GET", "/demo/served").path("served").asLong();
+      long afterLate = cluster.control(failing, "GET", "/demo/served").path("served").asLong();
       out.printf("  %-34s %d request(s), answered 503, then ejected%n", failing.name(), beforeLate - servedBefore);
       check(beforeLate > servedBefore, "the failing instance was tried before it was ejected");
       check(errors <= 3, errors + " of " + n + " pages lacked reviews before the failing instance was ejected (expected: at most 3)");
@@ -244,7 +390,7 @@ final class Steps implements AutoCloseable {
           "then every request went to the healthy instance " + healthy.name());
       check(afterLate == beforeLate, "the ejected instance got no more requests (" + (afterLate - beforeLate) + ")");
     } finally {
-      cluster.admin(failing, "POST", "/demo/fail?status=0");
+      cluster.control(failing, "POST", "/demo/fail?status=0");
     }
     return null;
   }
@@ -252,12 +398,12 @@ final class Steps implements AutoCloseable {
   private String mirroring() throws IOException, InterruptedException {
     base("/mirror-reviews-v3.yaml");
     Cluster.Workload v3 = find("reviews", "v3", 0);
-    long before = cluster.admin(v3, "GET", "/demo/served").path("shadowed").asLong();
+    long before = cluster.control(v3, "GET", "/demo/served").path("shadowed").asLong();
     int n = n(20, 50);
     List<Sample> s = send("anonymous users", n, null, 2);
     long mirrored = 0;
     for (int i = 0; i < 50; i++) {
-      JsonNode served = cluster.admin(v3, "GET", "/demo/served");
+      JsonNode served = cluster.control(v3, "GET", "/demo/served");
       mirrored = served.path("shadowed").asLong() - before;
       if (mirrored >= n) {
         break;

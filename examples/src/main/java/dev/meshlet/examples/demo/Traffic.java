@@ -57,14 +57,38 @@ final class Traffic implements AutoCloseable {
   private final String productpage;
   private final boolean progress;
 
+  /** Plaintext traffic, as from a browser outside the mesh. */
   Traffic(PrintStream out, int productpagePort, boolean progress) {
+    this(out, "http://127.0.0.1:" + productpagePort + "/productpage", new OkHttpClient.Builder(), progress);
+  }
+
+  private Traffic(PrintStream out, String productpage, OkHttpClient.Builder client, boolean progress) {
     this.out = out;
     this.progress = progress;
-    this.productpage = "http://127.0.0.1:" + productpagePort + "/productpage";
-    this.http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(30))
-        .build();
+    this.productpage = productpage;
+    this.http = client.readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(30)).build();
     http.dispatcher().setMaxRequestsPerHost(256);
     http.dispatcher().setMaxRequests(256);
+  }
+
+  /** The same traffic over mTLS, presenting {@code certificate} (close it after use). */
+  Traffic withCertificate(CallerCertificate certificate) {
+    return new Traffic(out, productpage.replaceFirst("^http:", "https:"), certificate.configure(new OkHttpClient.Builder()),
+        progress);
+  }
+
+  /**
+   * One GET of {@code url}: {@code "200"} (the status; over https with the body's start) or how it was refused
+   * ({@code "refused (connection closed, no answer)"}).
+   */
+  String probe(String url) {
+    try (Response response = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      String body = response.body().string();
+      return response.code() + (url.startsWith("https:") ? " " + (body.length() > 40 ? body.substring(0, 40) + "..." : body) : "");
+    } catch (IOException e) {
+      return "refused (" + (e.getMessage() != null && e.getMessage().contains("unexpected end of stream")
+          ? "connection closed without an answer" : e.getClass().getSimpleName() + ": " + e.getMessage()) + ")";
+    }
   }
 
   boolean progress() {
@@ -96,7 +120,7 @@ final class Traffic implements AutoCloseable {
       pool.shutdownNow();
     }
     if (progress) {
-      out.print("\r" + " ".repeat(78) + "\r  " + label + "\n");
+      out.print("\r" + " ".repeat(78) + "\r");
     }
     return List.copyOf(samples);
   }
@@ -145,21 +169,30 @@ final class Traffic implements AutoCloseable {
     }
   }
 
-  /** Prints what served, statuses, flags and latency percentiles of {@code samples}. */
+  /** Prints what served, statuses, errors and latency percentiles of {@code samples}, under their label. */
   void table(List<Sample> samples) {
     Map<String, Long> served = count(samples, s -> s.reviews() == null ? "(reviews unavailable)" : "reviews " + s.reviews());
     Map<String, Long> statuses = count(samples, s -> Integer.toString(s.status()));
     Map<String, Long> errors = new TreeMap<>();
     for (Sample s : samples) {
       for (String e : s.errors()) {
-        errors.merge(e, 1L, Long::sum);
+        errors.merge(describeError(e), 1L, Long::sum);
       }
     }
-    out.printf("  %-34s %s%n", "served by", join(served));
-    out.printf("  %-34s %s%n", "productpage status", join(statuses));
-    out.printf("  %-34s %s%n", "errors (service:status:flag)", errors.isEmpty() ? "none" : join(errors));
-    out.printf("  %-34s p50 %d ms, p99 %d ms (%d requests)%n", "latency", percentile(samples, 50),
-        percentile(samples, 99), samples.size());
+    out.printf("    %-12s %s%n", "served by", join(served));
+    out.printf("    %-12s %s%n", "status", join(statuses));
+    out.printf("    %-12s %s%n", "errors", errors.isEmpty() ? "none" : join(errors));
+    out.printf("    %-12s p50 %d ms, p99 %d ms%n", "latency", percentile(samples, 50), percentile(samples, 99));
+  }
+
+  /** {@code reviews:0:UO} as a reader of Istio's docs says it: {@code reviews (no answer, UO)}. */
+  static String describeError(String error) {
+    String[] parts = error.split(":", 3);
+    if (parts.length < 3) {
+      return error;
+    }
+    String status = parts[1].equals("0") ? "no answer" : parts[1];
+    return parts[0] + " (" + status + (parts[2].equals("-") ? "" : ", " + parts[2]) + ")";
   }
 
   static Map<String, Long> count(List<Sample> samples, java.util.function.Function<Sample, String> key) {
