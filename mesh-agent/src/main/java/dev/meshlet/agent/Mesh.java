@@ -46,6 +46,7 @@ import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -210,9 +211,12 @@ public final class Mesh implements AutoCloseable {
       readiness.require(what);
       CertificateSigner signer = b.signer;
       DiscoveryCertificateSigner fromDiscovery = null;
+      List<X509Certificate> discoveryRoots = List.of();
       if (signer == null && b.caDirectory == null && b.discovery instanceof DiscoveryAgentSource agent) {
         // As Istio's agent: the discovery server's CA signs the workload's CSR (token first, then mTLS).
-        fromDiscovery = DiscoveryCertificateSigner.create(agent.config(self), baseClient, b.clock);
+        var discoveryConfig = agent.config(self);
+        discoveryRoots = discoveryConfig.trustedRoots();
+        fromDiscovery = DiscoveryCertificateSigner.create(discoveryConfig, baseClient, b.clock);
         signer = fromDiscovery;
       }
       if (signer == null) {
@@ -227,8 +231,11 @@ public final class Mesh implements AutoCloseable {
           .clock(b.clock).start();
       certificates = manager;
       closeables.add(manager);
-      if (fromDiscovery != null) {
-        fromDiscovery.authenticateWith(manager.keyManager()); // renewals prove the identity with the current certificate
+      if (fromDiscovery != null && !discoveryRoots.isEmpty()) {
+        // Renewals prove the identity with the current certificate, over mTLS to servers checked
+        // against the mesh's roots. A plaintext server (local development) cannot see a client
+        // certificate: there renewals keep the bootstrap token.
+        fromDiscovery.authenticateWith(manager);
       }
       readiness.satisfied(what);
       try {
