@@ -1,5 +1,6 @@
 package dev.meshlet.benchmarks;
 
+import dev.meshlet.benchmarks.mesh.MeshletConfig;
 import dev.meshlet.benchmarks.report.BenchReport;
 import dev.meshlet.benchmarks.report.ScenarioResult;
 import dev.meshlet.benchmarks.scenario.BenchEnvironment;
@@ -68,12 +69,15 @@ public final class BenchmarkMain {
 
     Path pki = work.resolve("pki");
     BenchPki.generate(pki);
+    Path meshDir = work.resolve("mesh");
+    MeshletConfig.write(meshDir);
     String java = ProcessHandle.current().info().command().orElse("java");
     String classPath = System.getProperty("java.class.path");
 
     List<String> serverCommand = new ArrayList<>(List.of(java));
     serverCommand.addAll(JVM_FLAGS);
-    serverCommand.addAll(List.of("-cp", classPath, ServerMain.class.getName(), pki.toString(), serverKind));
+    serverCommand.addAll(List.of("-cp", classPath, ServerMain.class.getName(), pki.toString(), serverKind,
+        meshDir.toString()));
     Process server = ChildProcesses.start(new ProcessBuilder(serverCommand)
         .redirectError(work.resolve("server.log").toFile()), work);
     try {
@@ -85,9 +89,10 @@ public final class BenchmarkMain {
       }
       String[] ports = ready.split(" ");
       BenchEnvironment env = new BenchEnvironment(work, pki, Integer.parseInt(ports[1]), Integer.parseInt(ports[2]),
-          args.get("--haproxy", "haproxy"));
+          args.get("--haproxy", "haproxy"), Integer.parseInt(ports[3]), Integer.parseInt(ports[4]));
       log("server (" + serverKind + ") pid " + server.pid() + " plain :" + env.serverPlainPort() + " mtls :"
-          + env.serverMtlsPort() + "; rate " + rate + " rps, concurrency " + concurrency + ", phases " + phases);
+          + env.serverMtlsPort() + " meshlet plain :" + env.meshletPlainPort() + " meshlet mtls :"
+          + env.meshletMtlsPort() + "; rate " + rate + " rps, concurrency " + concurrency + ", phases " + phases);
 
       Map<String, ScenarioResult> results = new LinkedHashMap<>();
       for (Scenario scenario : Scenarios.all()) {
@@ -135,6 +140,8 @@ public final class BenchmarkMain {
           "--work", env.workDir().toString(), "--pki", env.pkiDir().toString(),
           "--plain-port", Integer.toString(env.serverPlainPort()),
           "--mtls-port", Integer.toString(env.serverMtlsPort()), "--haproxy", env.haproxy(),
+          "--meshlet-plain-port", Integer.toString(env.meshletPlainPort()),
+          "--meshlet-mtls-port", Integer.toString(env.meshletMtlsPort()),
           "--rate", rate, "--concurrency", concurrency,
           "--warmup-ms", Long.toString(phases.warmupMs()), "--measure-ms", Long.toString(phases.measureMs()),
           "--tput-warmup-ms", Long.toString(phases.tputWarmupMs()),

@@ -19,6 +19,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import okhttp3.Handshake;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
@@ -49,11 +52,12 @@ public final class ClientMain {
 
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv, Set.of(), Set.of("--scenario", "--url", "--work", "--pki", "--plain-port",
-        "--mtls-port", "--haproxy", "--rate", "--concurrency", "--warmup-ms", "--measure-ms", "--tput-warmup-ms",
+        "--mtls-port", "--haproxy", "--meshlet-plain-port", "--meshlet-mtls-port", "--rate", "--concurrency", "--warmup-ms", "--measure-ms", "--tput-warmup-ms",
         "--tput-max-warmup-ms", "--tput-measure-ms", "--server-pid", "--proxy-pids"));
     Scenario scenario = Scenarios.named(args.require("--scenario"));
     BenchEnvironment env = new BenchEnvironment(Path.of(args.require("--work")), Path.of(args.require("--pki")),
-        (int) args.getLong("--plain-port", 0), (int) args.getLong("--mtls-port", 0), args.get("--haproxy", "haproxy"));
+        (int) args.getLong("--plain-port", 0), (int) args.getLong("--mtls-port", 0), args.get("--haproxy", "haproxy"),
+        (int) args.getLong("--meshlet-plain-port", 0), (int) args.getLong("--meshlet-mtls-port", 0));
     double rate = Double.parseDouble(args.require("--rate"));
     int concurrency = (int) args.getLong("--concurrency", 16);
     long serverPid = args.getLong("--server-pid", -1);
@@ -86,9 +90,15 @@ public final class ClientMain {
         .build();
     OkHttpClient client = scenario.client(base, env);
     Request request = new Request.Builder().url(args.require("--url")).build();
+    AtomicBoolean failureLogged = new AtomicBoolean();
+    AtomicReference<String> tls = new AtomicReference<>();
     RequestSender sender = done -> client.newCall(request).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
+        if (failureLogged.compareAndSet(false, true)) {
+          System.err.println("first failure: " + e);
+          e.printStackTrace();
+        }
         done.complete(false);
       }
 
@@ -97,8 +107,14 @@ public final class ClientMain {
         boolean ok;
         try (ResponseBody body = response.body()) {
           ok = response.code() == 200 && body.bytes().length > 0;
+          if (!ok && failureLogged.compareAndSet(false, true)) {
+            System.err.println("first failure: HTTP " + response.code() + " " + response.headers());
+          }
         } catch (IOException e) {
           ok = false;
+        }
+        if (tls.get() == null) {
+          tls.compareAndSet(null, describeTls(response));
         }
         done.complete(ok);
       }
@@ -157,6 +173,9 @@ public final class ClientMain {
       // Latencies of the answered requests alone would understate: report none.
       result = withThroughput(ScenarioResult.failed(open.unfinished() + " requests of the fixed-rate phase"
           + " unanswered after the drain (rate above what this scenario sustains here?)"), maxRps, closed, concurrency);
+    } else if (measured == 0) {
+      result = withThroughput(ScenarioResult.failed("no request of the fixed-rate phase succeeded ("
+          + open.errors() + " failed; see the client's log)"), maxRps, closed, concurrency);
     } else {
       result = new ScenarioResult(
           maxRps < 2 * rate ? "ok" + SATURATION_NOTE : ScenarioResult.OK,
@@ -170,7 +189,7 @@ public final class ClientMain {
           proxyPids.isEmpty() ? null : perThousandMs(after.otherCpuSince(before, proxyIndexes), measured),
           proxyPids.isEmpty() ? null
               : perThousandMs(throughputPhase[1].otherCpuSince(throughputPhase[0], proxyIndexes), closed.completed()),
-          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1));
+          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1), tls.get());
     }
     System.out.println(BenchReport.toJson(result));
     System.out.flush();
@@ -183,7 +202,13 @@ public final class ClientMain {
       int concurrency) {
     return new ScenarioResult(failed.status(), null, null, null, null, null, maxRps, null, null, closed.errors(),
         concurrency, null, null, ProcFs.statusKb("self", "VmHWM"), null, null, null, null, null, null,
-        round(closed.warmupNanos() / 1e9, 1));
+        round(closed.warmupNanos() / 1e9, 1), null);
+  }
+
+  /** What the connection negotiated, to check that the mTLS scenarios compare like with like. */
+  private static String describeTls(Response response) {
+    Handshake handshake = response.handshake();
+    return handshake == null ? "plaintext" : handshake.tlsVersion().javaName() + " " + handshake.cipherSuite().javaName();
   }
 
   private static @Nullable Double perThousandMs(long nanos, long requests) {
