@@ -2,35 +2,27 @@ package dev.meshlet.benchmarks;
 
 import dev.meshlet.benchmarks.load.ClosedLoop;
 import dev.meshlet.benchmarks.load.CostSnapshot;
+import dev.meshlet.benchmarks.load.OkHttpSender;
 import dev.meshlet.benchmarks.load.OpenLoop;
 import dev.meshlet.benchmarks.load.Percentiles;
 import dev.meshlet.benchmarks.load.ProcFs;
-import dev.meshlet.benchmarks.load.RequestSender;
 import dev.meshlet.benchmarks.load.Ticker;
 import dev.meshlet.benchmarks.report.BenchReport;
 import dev.meshlet.benchmarks.report.ScenarioResult;
 import dev.meshlet.benchmarks.scenario.BenchEnvironment;
 import dev.meshlet.benchmarks.scenario.Scenario;
 import dev.meshlet.benchmarks.scenario.Scenarios;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import okhttp3.Handshake;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,35 +82,7 @@ public final class ClientMain {
         .build();
     OkHttpClient client = scenario.client(base, env);
     Request request = new Request.Builder().url(args.require("--url")).build();
-    AtomicBoolean failureLogged = new AtomicBoolean();
-    AtomicReference<String> tls = new AtomicReference<>();
-    RequestSender sender = done -> client.newCall(request).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        if (failureLogged.compareAndSet(false, true)) {
-          System.err.println("first failure: " + e);
-          e.printStackTrace();
-        }
-        done.complete(false);
-      }
-
-      @Override
-      public void onResponse(Call call, Response response) {
-        boolean ok;
-        try (ResponseBody body = response.body()) {
-          ok = response.code() == 200 && body.bytes().length > 0;
-          if (!ok && failureLogged.compareAndSet(false, true)) {
-            System.err.println("first failure: HTTP " + response.code() + " " + response.headers());
-          }
-        } catch (IOException e) {
-          ok = false;
-        }
-        if (tls.get() == null) {
-          tls.compareAndSet(null, describeTls(response));
-        }
-        done.complete(ok);
-      }
-    });
+    OkHttpSender sender = new OkHttpSender(client, request);
 
     // Throughput first: its warm-up at full concurrency compiles the hot path and opens the pool's
     // connections (TLS handshakes included), so the fixed-rate phase measures a steady client.
@@ -189,7 +153,7 @@ public final class ClientMain {
           proxyPids.isEmpty() ? null : perThousandMs(after.otherCpuSince(before, proxyIndexes), measured),
           proxyPids.isEmpty() ? null
               : perThousandMs(throughputPhase[1].otherCpuSince(throughputPhase[0], proxyIndexes), closed.completed()),
-          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1), tls.get());
+          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1), sender.tls());
     }
     System.out.println(BenchReport.toJson(result));
     System.out.flush();
@@ -203,12 +167,6 @@ public final class ClientMain {
     return new ScenarioResult(failed.status(), null, null, null, null, null, maxRps, null, null, closed.errors(),
         concurrency, null, null, ProcFs.statusKb("self", "VmHWM"), null, null, null, null, null, null,
         round(closed.warmupNanos() / 1e9, 1), null);
-  }
-
-  /** What the connection negotiated, to check that the mTLS scenarios compare like with like. */
-  private static String describeTls(Response response) {
-    Handshake handshake = response.handshake();
-    return handshake == null ? "plaintext" : handshake.tlsVersion().javaName() + " " + handshake.cipherSuite().javaName();
   }
 
   private static @Nullable Double perThousandMs(long nanos, long requests) {

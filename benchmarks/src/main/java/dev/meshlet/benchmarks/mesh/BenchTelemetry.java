@@ -28,6 +28,11 @@ public final class BenchTelemetry implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
 
   public BenchTelemetry() {
+    this(SAMPLING_RATIO);
+  }
+
+  /** With {@code samplingRatio} of traces sampled (0 to 1). */
+  public BenchTelemetry(double samplingRatio) {
     SpanExporter counting = new SpanExporter() {
       @Override
       public CompletableResultCode export(Collection<SpanData> spans) {
@@ -47,7 +52,7 @@ public final class BenchTelemetry implements AutoCloseable {
     };
     sdk = OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
-            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(SAMPLING_RATIO)))
+            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(samplingRatio)))
             .addSpanProcessor(BatchSpanProcessor.builder(counting).build())
             .build())
         .build();
@@ -64,6 +69,11 @@ public final class BenchTelemetry implements AutoCloseable {
   /** Spans handed to the exporter so far: proof that tracing ran. */
   public long exportedSpans() {
     return exportedSpans.get();
+  }
+
+  /** Hands every ended span to the exporter now. */
+  public void flush() {
+    sdk.getSdkTracerProvider().forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.meshlet.core.registry.WorkloadInstance;
 import java.time.Duration;
 import java.util.Map;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scenarios 3 and 4, through Meshlet on both sides, plaintext and ISTIO_MUTUAL. The client is a
@@ -22,6 +23,7 @@ import okhttp3.OkHttpClient;
 public final class MeshletScenario implements Scenario {
   private final String name;
   private final boolean mtls;
+  private @Nullable Mesh mesh;
 
   private MeshletScenario(String name, boolean mtls) {
     this.name = name;
@@ -66,10 +68,19 @@ public final class MeshletScenario implements Scenario {
       b.caDirectory(MeshletConfig.caDirectory(env.meshDir()));
     }
     Mesh mesh = b.build();
+    this.mesh = mesh;
     if (!mesh.awaitReady(Duration.ofSeconds(30))) {
       throw new IllegalStateException(name + ": client mesh not ready: " + mesh.waitingFor());
     }
     return mesh.wrap(base);
+  }
+
+  /** Closes the client's mesh, if {@link #client} made one. */
+  @Override
+  public void close() {
+    if (mesh != null) {
+      mesh.close();
+    }
   }
 
   private int port(BenchEnvironment env) {
