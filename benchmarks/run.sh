@@ -3,10 +3,11 @@
 # sidecars, on loopback, same server, same load. Prints one line per scenario, then, last, one
 # JSON object: {"scenarios": {...}, "ratios": {...}}. See docs/performance.md.
 #
-#   benchmarks/run.sh [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk] [--only raw,sidecar]
+#   benchmarks/run.sh [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk] [--only raw,sidecar] [--jfr DIR]
 #
-# --quick: under three minutes on two cores, build included; without it, under ten (budgets: 3
-# and 15 minutes). Everything it starts (server JVM, client JVMs, HAProxy) is stopped on exit.
+# --quick: about three minutes on two cores, build included; without it, about thirteen (budgets:
+# 3 and 15 minutes; more when other work shares the cores). Everything it starts (server JVM,
+# client JVMs, HAProxy) is stopped on exit, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

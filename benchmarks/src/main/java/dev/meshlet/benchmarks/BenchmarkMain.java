@@ -1,5 +1,6 @@
 package dev.meshlet.benchmarks;
 
+import dev.meshlet.benchmarks.mesh.MeshletConfig;
 import dev.meshlet.benchmarks.report.BenchReport;
 import dev.meshlet.benchmarks.report.ScenarioResult;
 import dev.meshlet.benchmarks.scenario.BenchEnvironment;
@@ -34,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * the report as one JSON line, last.
  *
  * <p>{@code BenchmarkMain --work DIR [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk]
- * [--haproxy PATH] [--only raw,sidecar]}
+ * [--haproxy PATH] [--only raw,sidecar] [--jfr DIR]}: {@code --jfr} records each client JVM with Java
+ * Flight Recorder's profile settings into {@code DIR/client-<scenario>.jfr}.
  */
 public final class BenchmarkMain {
   /** Same heap and collector for every JVM of the run, so no scenario gets a different runtime. */
@@ -44,8 +46,14 @@ public final class BenchmarkMain {
 
   /** Phase lengths: quick fits three minutes on two cores, full fifteen. */
   record Phases(long warmupMs, long measureMs, long tputWarmupMs, long tputMaxWarmupMs, long tputMeasureMs) {
-    static final Phases QUICK = new Phases(3_000, 8_000, 3_000, 10_000, 5_000);
-    static final Phases FULL = new Phases(15_000, 60_000, 10_000, 40_000, 30_000);
+    // Trimmed after runs on the loaded 2-core machine took 4.9 min (quick) and 15.5 min (full).
+    static final Phases QUICK = new Phases(2_000, 6_000, 3_000, 6_000, 4_000);
+    static final Phases FULL = new Phases(10_000, 50_000, 10_000, 30_000, 30_000);
+
+    /** How long the server warms each of its paths before the first scenario ({@code ServerWarmup}). */
+    long serverWarmupMs() {
+      return this == QUICK ? 2_000 : 5_000;
+    }
 
     long totalMs() {
       return warmupMs + measureMs + tputMaxWarmupMs + tputMeasureMs;
@@ -54,7 +62,7 @@ public final class BenchmarkMain {
 
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv, Set.of("--quick"), Set.of("--work", "--rate", "--concurrency", "--server",
-        "--haproxy", "--only"));
+        "--haproxy", "--only", "--jfr"));
     Phases phases = args.flag("--quick") ? Phases.QUICK : Phases.FULL;
     Path work = Path.of(args.require("--work")).toAbsolutePath();
     Files.createDirectories(work);
@@ -68,26 +76,30 @@ public final class BenchmarkMain {
 
     Path pki = work.resolve("pki");
     BenchPki.generate(pki);
+    Path meshDir = work.resolve("mesh");
+    MeshletConfig.write(meshDir);
     String java = ProcessHandle.current().info().command().orElse("java");
     String classPath = System.getProperty("java.class.path");
 
     List<String> serverCommand = new ArrayList<>(List.of(java));
     serverCommand.addAll(JVM_FLAGS);
-    serverCommand.addAll(List.of("-cp", classPath, ServerMain.class.getName(), pki.toString(), serverKind));
+    serverCommand.addAll(List.of("-cp", classPath, ServerMain.class.getName(), pki.toString(), serverKind,
+        meshDir.toString(), Long.toString(phases.serverWarmupMs()), concurrency));
     Process server = ChildProcesses.start(new ProcessBuilder(serverCommand)
         .redirectError(work.resolve("server.log").toFile()), work);
     try {
       BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(),
           StandardCharsets.US_ASCII));
-      String ready = CompletableFuture.supplyAsync(() -> readLine(serverOut)).get(60, TimeUnit.SECONDS);
+      String ready = CompletableFuture.supplyAsync(() -> readLine(serverOut)).get(180, TimeUnit.SECONDS);
       if (ready == null || !ready.startsWith("READY ")) {
         throw new IOException("bench server did not start: " + ready + "; " + Files.readString(work.resolve("server.log")));
       }
       String[] ports = ready.split(" ");
       BenchEnvironment env = new BenchEnvironment(work, pki, Integer.parseInt(ports[1]), Integer.parseInt(ports[2]),
-          args.get("--haproxy", "haproxy"));
+          args.get("--haproxy", "haproxy"), Integer.parseInt(ports[3]), Integer.parseInt(ports[4]));
       log("server (" + serverKind + ") pid " + server.pid() + " plain :" + env.serverPlainPort() + " mtls :"
-          + env.serverMtlsPort() + "; rate " + rate + " rps, concurrency " + concurrency + ", phases " + phases);
+          + env.serverMtlsPort() + " meshlet plain :" + env.meshletPlainPort() + " meshlet mtls :"
+          + env.meshletMtlsPort() + "; rate " + rate + " rps, concurrency " + concurrency + ", phases " + phases);
 
       Map<String, ScenarioResult> results = new LinkedHashMap<>();
       for (Scenario scenario : Scenarios.all()) {
@@ -98,7 +110,8 @@ public final class BenchmarkMain {
         } else if (only != null && !only.contains(scenario.name())) {
           result = ScenarioResult.failed("not selected (--only)");
         } else {
-          result = runScenario(scenario, env, server.pid(), java, classPath, rate, concurrency, phases);
+          result = runScenario(scenario, env, server.pid(), java, classPath, rate, concurrency, phases,
+              args.get("--jfr"));
         }
         results.put(scenario.name(), result);
         System.out.println(BenchReport.humanLine(scenario.name(), result));
@@ -125,16 +138,24 @@ public final class BenchmarkMain {
   }
 
   private static ScenarioResult runScenario(Scenario scenario, BenchEnvironment env, long serverPid, String java,
-      String classPath, String rate, String concurrency, Phases phases) {
+      String classPath, String rate, String concurrency, Phases phases, @Nullable String jfrDir) {
     log("running " + scenario.name());
     try (Deployment deployment = scenario.deploy(env)) {
       List<String> command = new ArrayList<>(List.of(java));
       command.addAll(JVM_FLAGS);
+      if (jfrDir != null) {
+        // A profile of the measured client (CPU samples and allocations), kept outside the work dir.
+        Path recording = Path.of(jfrDir).toAbsolutePath().resolve("client-" + scenario.name() + ".jfr");
+        Files.createDirectories(recording.getParent());
+        command.add("-XX:StartFlightRecording=settings=profile,filename=" + recording);
+      }
       command.addAll(List.of("-cp", classPath, ClientMain.class.getName(),
           "--scenario", scenario.name(), "--url", deployment.url(),
           "--work", env.workDir().toString(), "--pki", env.pkiDir().toString(),
           "--plain-port", Integer.toString(env.serverPlainPort()),
           "--mtls-port", Integer.toString(env.serverMtlsPort()), "--haproxy", env.haproxy(),
+          "--meshlet-plain-port", Integer.toString(env.meshletPlainPort()),
+          "--meshlet-mtls-port", Integer.toString(env.meshletMtlsPort()),
           "--rate", rate, "--concurrency", concurrency,
           "--warmup-ms", Long.toString(phases.warmupMs()), "--measure-ms", Long.toString(phases.measureMs()),
           "--tput-warmup-ms", Long.toString(phases.tputWarmupMs()),

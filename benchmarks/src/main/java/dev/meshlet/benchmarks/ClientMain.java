@@ -2,32 +2,27 @@ package dev.meshlet.benchmarks;
 
 import dev.meshlet.benchmarks.load.ClosedLoop;
 import dev.meshlet.benchmarks.load.CostSnapshot;
+import dev.meshlet.benchmarks.load.OkHttpSender;
 import dev.meshlet.benchmarks.load.OpenLoop;
 import dev.meshlet.benchmarks.load.Percentiles;
 import dev.meshlet.benchmarks.load.ProcFs;
-import dev.meshlet.benchmarks.load.RequestSender;
 import dev.meshlet.benchmarks.load.Ticker;
 import dev.meshlet.benchmarks.report.BenchReport;
 import dev.meshlet.benchmarks.report.ScenarioResult;
 import dev.meshlet.benchmarks.scenario.BenchEnvironment;
 import dev.meshlet.benchmarks.scenario.Scenario;
 import dev.meshlet.benchmarks.scenario.Scenarios;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,11 +44,12 @@ public final class ClientMain {
 
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv, Set.of(), Set.of("--scenario", "--url", "--work", "--pki", "--plain-port",
-        "--mtls-port", "--haproxy", "--rate", "--concurrency", "--warmup-ms", "--measure-ms", "--tput-warmup-ms",
+        "--mtls-port", "--haproxy", "--meshlet-plain-port", "--meshlet-mtls-port", "--rate", "--concurrency", "--warmup-ms", "--measure-ms", "--tput-warmup-ms",
         "--tput-max-warmup-ms", "--tput-measure-ms", "--server-pid", "--proxy-pids"));
     Scenario scenario = Scenarios.named(args.require("--scenario"));
     BenchEnvironment env = new BenchEnvironment(Path.of(args.require("--work")), Path.of(args.require("--pki")),
-        (int) args.getLong("--plain-port", 0), (int) args.getLong("--mtls-port", 0), args.get("--haproxy", "haproxy"));
+        (int) args.getLong("--plain-port", 0), (int) args.getLong("--mtls-port", 0), args.get("--haproxy", "haproxy"),
+        (int) args.getLong("--meshlet-plain-port", 0), (int) args.getLong("--meshlet-mtls-port", 0));
     double rate = Double.parseDouble(args.require("--rate"));
     int concurrency = (int) args.getLong("--concurrency", 16);
     long serverPid = args.getLong("--server-pid", -1);
@@ -86,23 +82,7 @@ public final class ClientMain {
         .build();
     OkHttpClient client = scenario.client(base, env);
     Request request = new Request.Builder().url(args.require("--url")).build();
-    RequestSender sender = done -> client.newCall(request).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        done.complete(false);
-      }
-
-      @Override
-      public void onResponse(Call call, Response response) {
-        boolean ok;
-        try (ResponseBody body = response.body()) {
-          ok = response.code() == 200 && body.bytes().length > 0;
-        } catch (IOException e) {
-          ok = false;
-        }
-        done.complete(ok);
-      }
-    });
+    OkHttpSender sender = new OkHttpSender(client, request);
 
     // Throughput first: its warm-up at full concurrency compiles the hot path and opens the pool's
     // connections (TLS handshakes included), so the fixed-rate phase measures a steady client.
@@ -157,6 +137,9 @@ public final class ClientMain {
       // Latencies of the answered requests alone would understate: report none.
       result = withThroughput(ScenarioResult.failed(open.unfinished() + " requests of the fixed-rate phase"
           + " unanswered after the drain (rate above what this scenario sustains here?)"), maxRps, closed, concurrency);
+    } else if (measured == 0) {
+      result = withThroughput(ScenarioResult.failed("no request of the fixed-rate phase succeeded ("
+          + open.errors() + " failed; see the client's log)"), maxRps, closed, concurrency);
     } else {
       result = new ScenarioResult(
           maxRps < 2 * rate ? "ok" + SATURATION_NOTE : ScenarioResult.OK,
@@ -170,7 +153,7 @@ public final class ClientMain {
           proxyPids.isEmpty() ? null : perThousandMs(after.otherCpuSince(before, proxyIndexes), measured),
           proxyPids.isEmpty() ? null
               : perThousandMs(throughputPhase[1].otherCpuSince(throughputPhase[0], proxyIndexes), closed.completed()),
-          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1));
+          proxyRss, lag.p99Us(), round(closed.warmupNanos() / 1e9, 1), sender.tls());
     }
     System.out.println(BenchReport.toJson(result));
     System.out.flush();
@@ -183,7 +166,7 @@ public final class ClientMain {
       int concurrency) {
     return new ScenarioResult(failed.status(), null, null, null, null, null, maxRps, null, null, closed.errors(),
         concurrency, null, null, ProcFs.statusKb("self", "VmHWM"), null, null, null, null, null, null,
-        round(closed.warmupNanos() / 1e9, 1));
+        round(closed.warmupNanos() / 1e9, 1), null);
   }
 
   private static @Nullable Double perThousandMs(long nanos, long requests) {

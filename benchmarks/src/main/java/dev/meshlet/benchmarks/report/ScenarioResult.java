@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param proxyRssKb both proxies' peak resident sets, summed
  * @param sendLagP99Us how late the load generator itself sent, p99: the harness's own noise floor
  * @param warmupS how long the throughput phase's warm-up (the first of the run) took to reach a steady rate
+ * @param tls what the client's first answered connection negotiated ({@code TLSv1.3 TLS_AES_256_GCM_SHA384}
+ *     or {@code plaintext}), so that the mTLS scenarios are seen to compare like with like
  */
 @JsonPropertyOrder({"status", "p50_us", "p90_us", "p99_us", "p999_us", "max_us", "max_rps"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -48,7 +50,8 @@ public record ScenarioResult(
     @JsonProperty("proxy_cpu_ms_per_1k_at_max") @Nullable Double proxyCpuMsPer1kAtMax,
     @JsonProperty("proxy_rss_kb") @Nullable Long proxyRssKb,
     @JsonProperty("send_lag_p99_us") @Nullable Double sendLagP99Us,
-    @JsonProperty("warmup_s") @Nullable Double warmupS) {
+    @JsonProperty("warmup_s") @Nullable Double warmupS,
+    @JsonProperty("tls") @Nullable String tls) {
 
   public static final String OK = "ok";
 
@@ -64,7 +67,7 @@ public record ScenarioResult(
 
   private static ScenarioResult absent(String status) {
     return new ScenarioResult(status, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null);
   }
 
   /** Measured (possibly near saturation, which the status then says). */

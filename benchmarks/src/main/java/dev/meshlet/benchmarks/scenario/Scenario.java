@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * client process (wrap the harness's OkHttpClient, which carries the dispatcher and pool
  * limits, and keep its dispatcher and pool).
  */
-public interface Scenario {
+public interface Scenario extends AutoCloseable {
   /** The key in the JSON report. */
   String name();
 
@@ -24,4 +24,8 @@ public interface Scenario {
 
   /** The client this scenario measures, derived from {@code base} with {@code newBuilder()}. */
   OkHttpClient client(OkHttpClient base, BenchEnvironment env) throws Exception;
+
+  /** Releases what {@link #client} started (a Mesh), when the client is done with before its JVM exits. */
+  @Override
+  default void close() {}
 }

@@ -1,29 +1,21 @@
 package dev.meshlet.benchmarks.server;
 
-import java.nio.ByteBuffer;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.MimeTypes;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The bench server on Jetty 12's core API (no servlets): a non-blocking handler writes a
- * pre-built body, so the server's own cost is as small and steady as Jetty can make it.
+ * The bench server on Jetty 12's core API (no servlets), serving {@link BenchHandler} on one
+ * plaintext and one mTLS connector, one selector each.
  */
 public final class JettyBenchServer implements BenchServer {
   /** As HAProxy's keep-alive timeout in the sidecar scenario, and above the client's 20 s. */
   static final long IDLE_TIMEOUT_MILLIS = 60_000;
-  private static final ByteBuffer BODY_BUFFER = ByteBuffer.wrap(BODY).asReadOnlyBuffer();
 
   private final Server server;
   private final ServerConnector plain;
@@ -60,16 +52,7 @@ public final class JettyBenchServer implements BenchServer {
 
     server.addConnector(plain);
     server.addConnector(mtls);
-    server.setHandler(new Handler.Abstract.NonBlocking() {
-      @Override
-      public boolean handle(Request request, Response response, Callback callback) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON.asString());
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
-        response.write(true, BODY_BUFFER.slice(), callback);
-        return true;
-      }
-    });
+    server.setHandler(new BenchHandler());
     server.start();
     return new JettyBenchServer(server, plain, mtls);
   }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
   private static ScenarioResult measured(double p50, double p99, double maxRps) {
     return new ScenarioResult("ok", p50, p50 * 1.5, p99, p99 * 2, p99 * 3, maxRps, 1000.0, 10_000L, 0L, 16, 50.0,
-        4_000.0, 200_000L, 40.0, 30.0, null, null, null, 60.0, 5.0);
+        4_000.0, 200_000L, 40.0, 30.0, null, null, null, 60.0, 5.0, "plaintext");
   }
 
   @Test
