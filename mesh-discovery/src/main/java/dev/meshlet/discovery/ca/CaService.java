@@ -33,6 +33,9 @@ public final class CaService {
   public static final String SERVER_NAMESPACE = "istio-system";
   public static final String SERVER_SERVICE_ACCOUNT = "meshlet-discovery";
 
+  /** The files of the CA directory, in Istio's cacerts layout. */
+  public static final List<String> CACERTS_FILES = List.of("ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem");
+
   private final CertificateAuthority ca;
   private final Map<SpiffeId, Issued> lastIssued = new ConcurrentHashMap<>();
 
