@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,19 +188,21 @@ public final class EtcdStore implements DiscoveryStore {
         ops.add(Op.put(keys.config(r.id()), json(ConfigReader.toTree(r)), PutOption.DEFAULT));
       }
       c.delete().forEach(id -> ops.add(Op.delete(keys.config(id), DeleteOption.DEFAULT)));
-      TxnResponse t = await(kv.txn().Then(ops.toArray(Op[]::new)).commit(), "etcd " + endpoints + ": apply");
+      Op[] all = ops.toArray(Op[]::new);
+      TxnResponse t = retrying(() -> kv.txn().Then(all).commit(), "etcd " + endpoints + ": apply");
       revision = t.getHeader().getRevision();
       wrote = !c.put().isEmpty() || t.getDeleteResponses().stream().anyMatch(d -> d.getDeleted() > 0);
     } else if (change instanceof Change.Register r) {
-      long lease = await(client.getLeaseClient().grant(Math.max(1, r.ttlSeconds())),
+      long lease = retrying(() -> client.getLeaseClient().grant(Math.max(1, r.ttlSeconds())),
           "etcd " + endpoints + ": grant a lease").getID();
-      PutResponse p = await(kv.put(keys.registration(r.leaseId()), json(JSON.valueToTree(r)),
+      ByteSequence value = json(JSON.valueToTree(r));
+      PutResponse p = retrying(() -> kv.put(keys.registration(r.leaseId()), value,
           PutOption.builder().withLeaseId(lease).build()), "etcd " + endpoints + ": register");
       etcdLeases.put(r.leaseId(), lease);
       revision = p.getHeader().getRevision();
       wrote = true;
     } else if (change instanceof Change.Deregister d) {
-      DeleteResponse del = await(kv.delete(keys.registration(d.leaseId())), "etcd " + endpoints + ": deregister");
+      DeleteResponse del = retrying(() -> kv.delete(keys.registration(d.leaseId())), "etcd " + endpoints + ": deregister");
       Long lease = etcdLeases.remove(d.leaseId());
       if (lease != null) {
         // The key is gone already; the lease would lapse by itself, revoking just tidies up sooner.
@@ -208,8 +211,8 @@ public final class EtcdStore implements DiscoveryStore {
       revision = del.getHeader().getRevision();
       wrote = del.getDeleted() > 0;
     } else if (change instanceof Change.GrantToken g) {
-      PutResponse p = await(kv.put(keys.token(g.grant().sha256()), json(JSON.valueToTree(g.grant()))),
-          "etcd " + endpoints + ": grant a token");
+      ByteSequence value = json(JSON.valueToTree(g.grant()));
+      PutResponse p = retrying(() -> kv.put(keys.token(g.grant().sha256()), value), "etcd " + endpoints + ": grant a token");
       revision = p.getHeader().getRevision();
       wrote = true;
     } else {
@@ -403,6 +406,44 @@ public final class EtcdStore implements DiscoveryStore {
 
   private static ByteSequence json(JsonNode tree) throws IOException {
     return ByteSequence.from(JSON.writeValueAsBytes(tree));
+  }
+
+  /**
+   * Runs a write, again while etcd answers that it cannot now (no leader during an election after
+   * a member died). Every write here may safely run twice: puts of the same values, deletes.
+   */
+  private static <T> T retrying(Supplier<CompletableFuture<T>> call, String what) throws IOException {
+    long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+    long pause = 50;
+    while (true) {
+      try {
+        return await(call.get(), what);
+      } catch (IOException e) {
+        if (!unavailable(e.getCause()) || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+          throw e;
+        }
+        log.debug("{}: {}; trying again in {} ms", what, e.getMessage(), pause);
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause = Math.min(pause * 2, 1_000);
+      }
+    }
+  }
+
+  private static boolean unavailable(@Nullable Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.UNAVAILABLE) {
+        return true;
+      }
+      if (c instanceof io.grpc.StatusRuntimeException se && se.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static <T> T await(CompletableFuture<T> f, String what) throws IOException {
