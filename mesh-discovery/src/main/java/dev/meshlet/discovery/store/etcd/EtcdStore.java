@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -87,6 +88,8 @@ public final class EtcdStore implements DiscoveryStore {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService rewatch;
   private volatile Watch.@Nullable Watcher watcher;
+  // Which watch is current: a break is handled once, and a replaced watch's calls are ignored.
+  private final AtomicLong watchGeneration = new AtomicLong();
   private volatile boolean closed;
 
   private EtcdStore(Client client, EtcdKeys keys, String endpoints, long clusterId) {
@@ -228,7 +231,8 @@ public final class EtcdStore implements DiscoveryStore {
       return false;
     }
     try {
-      return await(client.getLeaseClient().keepAliveOnce(lease), "etcd " + endpoints + ": renew lease " + leaseId).getTTL() > 0;
+      return retrying(() -> client.getLeaseClient().keepAliveOnce(lease), "etcd " + endpoints + ": renew lease " + leaseId)
+          .getTTL() > 0;
     } catch (IOException e) {
       if (e.getCause() instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.NOT_FOUND) {
         return false;
@@ -292,14 +296,21 @@ public final class EtcdStore implements DiscoveryStore {
     if (closed) {
       return;
     }
+    long generation = watchGeneration.incrementAndGet();
+    Watch.Watcher old = watcher;
+    if (old != null) {
+      old.close();
+    }
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision).build();
-    watcher = client.getWatchClient().watch(keys.state(), option,
-        Watch.listener(this::onWatch, this::onWatchError, () -> onWatchError(new IOException("watch completed"))));
+    watcher = client.getWatchClient().watch(keys.state(), option, Watch.listener(
+        r -> onWatch(generation, r),
+        t -> onWatchError(generation, t),
+        () -> onWatchError(generation, new IOException("the watch ended"))));
   }
 
-  private void onWatch(WatchResponse response) {
+  private void onWatch(long generation, WatchResponse response) {
     List<WatchEvent> events = response.getEvents();
-    if (events.isEmpty()) {
+    if (events.isEmpty() || generation != watchGeneration.get()) {
       return;
     }
     boolean changed = false;
@@ -343,13 +354,9 @@ public final class EtcdStore implements DiscoveryStore {
     }
   }
 
-  private void onWatchError(Throwable t) {
-    if (closed) {
-      return;
-    }
-    Watch.Watcher w = watcher;
-    if (w != null) {
-      w.close();
+  private void onWatchError(long generation, Throwable t) {
+    if (closed || !watchGeneration.compareAndSet(generation, generation + 1)) {
+      return; // this break is handled already, or the watch was replaced
     }
     if (t instanceof CompactedException || t.getCause() instanceof CompactedException) {
       log.warn("etcd {}: the history after revision {} was compacted; loading {} afresh", endpoints, state.version(), keys.prefix());
