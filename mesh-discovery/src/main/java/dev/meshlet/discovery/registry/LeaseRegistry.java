@@ -135,6 +135,9 @@ public final class LeaseRegistry {
   /** The registration of {@code leaseId}, checked to belong to {@code caller}. */
   public Registered owned(String leaseId, Principal caller) {
     Registered r = store.state().registrations().get(leaseId);
+    if (r == null && store.catchUp()) {
+      r = store.state().registrations().get(leaseId); // registered through another replica a moment ago
+    }
     if (r == null) {
       throw DiscoveryException.notFound("no registration with lease " + leaseId + " (expired or deregistered; register again)");
     }

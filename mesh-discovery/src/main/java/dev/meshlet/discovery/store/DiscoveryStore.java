@@ -36,6 +36,15 @@ public interface DiscoveryStore extends AutoCloseable {
   default void onExternalChange(Runnable listener) {}
 
   /**
+   * Brings {@link #state()} up to everything committed anywhere so far, for a lookup that missed
+   * (a token or lease granted through another replica a moment ago); returns whether the state
+   * may have changed. The embedded store is always current and returns false.
+   */
+  default boolean catchUp() {
+    return false;
+  }
+
+  /**
    * Whether the store itself ends registrations whose lease lapses (etcd leases); the server then
    * keeps no deadlines of its own and renews through {@link #renew}.
    */

@@ -241,6 +241,29 @@ public final class EtcdStore implements DiscoveryStore {
     }
   }
 
+  /**
+   * Asks etcd for the newest write under the prefix (a linearizable read of the key with the
+   * highest mod revision) and waits until the watch has brought this replica there. The global
+   * revision would not do: writes elsewhere in etcd take revisions this watch never sees.
+   */
+  @Override
+  public boolean catchUp() {
+    try {
+      GetOption newest = GetOption.builder().isPrefix(true).withKeysOnly(true).withLimit(1)
+          .withSortField(GetOption.SortTarget.MOD).withSortOrder(GetOption.SortOrder.DESCEND).build();
+      List<KeyValue> kvs = await(kv.get(keys.state(), newest), "etcd " + endpoints + ": read the newest write").getKvs();
+      long now = kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
+      if (now <= state.version()) {
+        return false;
+      }
+      awaitRevision(now);
+      return true;
+    } catch (IOException e) {
+      log.warn("cannot catch up with etcd: {}", e.getMessage());
+      return false;
+    }
+  }
+
   /** Waits until the watch has applied {@code revision}, so the writer reads its own write here. */
   private StoreState awaitRevision(long revision) throws IOException {
     long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();

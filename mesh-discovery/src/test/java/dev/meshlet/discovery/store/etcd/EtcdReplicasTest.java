@@ -97,6 +97,20 @@ class EtcdReplicasTest {
   }
 
   @Test
+  void aTokenGrantedThroughOneReplicaWorksAtAnotherAtOnceAndSoDoesItsLease() throws Exception {
+    TestServer a = replica("a", Duration.ofSeconds(30));
+    TestServer b = replica("b", Duration.ofSeconds(30));
+    TestServer c = replica("c", Duration.ofSeconds(30));
+    for (int i = 0; i < 5; i++) {
+      // No waiting between the steps: a replica whose watch has not caught up reads etcd.
+      String token = a.token("reviews" + i, "default");
+      LeaseGrant lease = b.register(token, TestServer.workload("reviews" + i, "default", "10.0.0." + (i + 1), Map.of()));
+      assertThat(c.call("POST", "/v1/registrations/" + lease.leaseId() + "/renew", token, okhttp3.RequestBody.create(new byte[0]))
+          .status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aLapsedLeaseRemovesTheEndpointFromEveryReplicaEvenWithTheGrantingReplicaGone() throws Exception {
     TestServer a = replica("a", Duration.ofSeconds(2));
     TestServer b = replica("b", Duration.ofSeconds(2));
