@@ -5,7 +5,6 @@ import dev.meshlet.agent.discovery.ApplyOutcome;
 import dev.meshlet.agent.discovery.DiscoveryAgent;
 import dev.meshlet.agent.discovery.DiscoveryConfig;
 import dev.meshlet.core.protocol.ProtocolJson;
-import dev.meshlet.discovery.api.DiscoveryServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Push latency of the discovery server: N real agents ({@link DiscoveryAgent}, each with its own
- * registration and watch stream) in this JVM, one server on loopback; each round applies one
+ * registration and watch stream) in this JVM, one server on loopback in a child JVM ({@link
+ * ServerProcess}, whose heap after GC is read before and after the agents connect); each round applies one
  * VirtualService change through the API and times how long until every agent has applied the
  * new version (each ACKs right after). Reports p50 and p99 over the rounds of that
  * "last agent" time, and the median agent's.
@@ -40,16 +40,17 @@ public final class PushLatencyMain {
   public static void main(String[] args) throws Exception {
     int agents = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    Path data = Files.createTempDirectory("meshlet-push");
-    try (DiscoveryServer server = DiscoveryServer.builder(data).port(0).tls(false).start()) {
-      String url = "http://127.0.0.1:" + server.port();
+    Path work = Files.createTempDirectory("meshlet-push");
+    try (ServerProcess server = ServerProcess.start(work.resolve("data"))) {
+      String url = server.url;
       Dispatcher dispatcher = new Dispatcher();
       dispatcher.setMaxRequests(agents * 2 + 16);
       dispatcher.setMaxRequestsPerHost(agents * 2 + 16);
       OkHttpClient http = new OkHttpClient.Builder().dispatcher(dispatcher)
           .readTimeout(Duration.ofSeconds(60)).build();
-      String token = token(http, url, server.adminToken());
-      long base = apply(http, url, server.adminToken(), 0);
+      String token = token(http, url, server.adminToken);
+      long base = apply(http, url, server.adminToken, 0);
+      long heapBefore = server.heapAfterGc();
 
       // Per agent, every version it applied and when: a push can arrive before the apply's own
       // answer, so the version to wait for is only known afterwards.
@@ -57,8 +58,12 @@ public final class PushLatencyMain {
       for (int i = 0; i < agents; i++) {
         applied.add(new ConcurrentLinkedQueue<>());
       }
-      List<DiscoveryAgent> running = new ArrayList<>(agents);
+      List<DiscoveryAgent> running = java.util.Collections.synchronizedList(new ArrayList<>(agents));
+      Duration cpuBeforeConnect = server.cpu();
       long startConnect = System.nanoTime();
+      // Agents start together, as the services of a deployment do: registrations arrive concurrently.
+      java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(8);
+      List<java.util.concurrent.Future<?>> started = new ArrayList<>();
       for (int i = 0; i < agents; i++) {
         int index = i;
         DiscoveryConfig config = DiscoveryConfig.builder()
@@ -69,20 +74,30 @@ public final class PushLatencyMain {
             .ports(Map.of("http", 9080))
             .labels(Map.of("app", "bench"))
             .build();
-        running.add(DiscoveryAgent.builder(config, view -> {
+        started.add(starters.submit(() -> running.add(DiscoveryAgent.builder(config, view -> {
           applied.get(index).add(new long[] {view.version(), System.nanoTime()});
           return ApplyOutcome.applied();
-        }).httpClient(http).start());
+        }).httpClient(http).start())));
       }
-      System.out.printf(Locale.ROOT, "%d agents connected in %.1f s%n", agents, (System.nanoTime() - startConnect) / 1e9);
+      for (java.util.concurrent.Future<?> f : started) {
+        f.get();
+      }
+      starters.shutdown();
+      System.out.printf(Locale.ROOT, "%d agents connected in %.1f s (server CPU %.1f s)%n", agents,
+          (System.nanoTime() - startConnect) / 1e9, server.cpu().minus(cpuBeforeConnect).toMillis() / 1000.0);
       Thread.sleep(2000); // let registrations' own pushes settle
+      long heapAfter = server.heapAfterGc();
+      System.out.printf(Locale.ROOT, "server heap after GC: %.1f MiB before the agents, %.1f MiB with them:"
+              + " %.1f MiB per 1,000 agents%n", heapBefore / 1048576.0, heapAfter / 1048576.0,
+          (heapAfter - heapBefore) / 1048576.0 * 1000 / agents);
 
+      Duration cpuBeforeRounds = server.cpu();
       Histogram last = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       Histogram median = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
       for (int r = 0; r < rounds; r++) {
         applied.forEach(ConcurrentLinkedQueue::clear);
         long t0 = System.nanoTime();
-        long version = apply(http, url, server.adminToken(), base + r + 1);
+        long version = apply(http, url, server.adminToken, base + r + 1);
         long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
         long[] seen = new long[agents];
         int done = 0;
@@ -119,6 +134,8 @@ public final class PushLatencyMain {
               + " the median agent after p50 %.1f ms%n",
           agents, rounds, last.getValueAtPercentile(50) / 1000.0, last.getValueAtPercentile(99) / 1000.0,
           last.getMaxValue() / 1000.0, median.getValueAtPercentile(50) / 1000.0);
+      System.out.printf(Locale.ROOT, "server CPU over the rounds: %.0f ms per change (heartbeats included)%n",
+          server.cpu().minus(cpuBeforeRounds).toMillis() / (double) rounds);
       for (DiscoveryAgent a : running) {
         a.close();
       }

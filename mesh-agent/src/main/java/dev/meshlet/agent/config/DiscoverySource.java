@@ -1,6 +1,7 @@
 package dev.meshlet.agent.config;
 
 import dev.meshlet.core.registry.WorkloadInstance;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
 
 /**
  * The plug point for the discovery server: registers this workload, streams CENTRAL resources
@@ -15,6 +16,13 @@ public interface DiscoverySource extends AutoCloseable {
    * whole or refused whole; the answer says which.
    */
   void start(WorkloadInstance self, DiscoverySink sink);
+
+  /**
+   * The mesh's workload certificate, handed over before {@link #start} when mTLS is on: a source
+   * may prove the workload with it instead of a bootstrap token, and give it the new trust
+   * bundle when the mesh root rotates. Ignored by default.
+   */
+  default void useCertificates(WorkloadCertificateManager certificates) {}
 
   /** Stops watching, deregisters the workload and releases every thread and connection. */
   @Override

@@ -5,7 +5,11 @@ import dev.meshlet.core.protocol.Ack;
 import dev.meshlet.core.protocol.LeaseGrant;
 import dev.meshlet.core.protocol.WatchEvent;
 import dev.meshlet.core.protocol.WatchEventReader;
+import dev.meshlet.tls.pki.Pem;
 import dev.meshlet.tls.pki.TrustBundle;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
+import java.util.function.Consumer;
+import javax.net.ssl.X509KeyManager;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
@@ -62,6 +66,9 @@ public final class DiscoveryAgent implements AutoCloseable {
   private final Backoff backoff;
   private final ServerApi api;
   private final @Nullable OkHttpClient ownedClient;
+  private final OkHttpClient base;
+  /** Told of each new trust bundle the servers publish (the Mesh's certificate manager). */
+  private final @Nullable Consumer<TrustBundle> rootsListener;
   private final @Nullable ViewCache cache;
   private final CentralState state = new CentralState();
   private final ScheduledExecutorService renewer;
@@ -85,6 +92,8 @@ public final class DiscoveryAgent implements AutoCloseable {
   private volatile @Nullable ApplyOutcome lastOutcome;
   private volatile @Nullable String lastError;
   private volatile @Nullable TrustBundle roots;
+  /** The PEM of the trust bundle last read from a server, to notice a root rotation. */
+  private volatile @Nullable String serverRootsPem;
 
   private DiscoveryAgent(Builder b) {
     this.config = b.config;
@@ -94,12 +103,26 @@ public final class DiscoveryAgent implements AutoCloseable {
     this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), random);
     OkHttpClient base = b.httpClient;
     this.ownedClient = base == null ? new OkHttpClient() : null;
-    OkHttpClient.Builder common = (base == null ? ownedClient : base).newBuilder()
-        .connectTimeout(config.connectTimeout())
-        .retryOnConnectionFailure(false); // the agent decides when and where to retry
+    this.base = base == null ? ownedClient : base;
     this.roots = config.trustedRoots().isEmpty() ? null
         : TrustBundle.of(config.serverIdentity().trustDomain(), config.trustedRoots());
-    ServerTls.configure(common, config, clock, null, roots == null ? null : this::roots);
+    this.rootsListener = b.certificates == null ? null : b.certificates::updateTrustBundle;
+    X509KeyManager certificate = b.certificates == null ? null : b.certificates.keyManager();
+    this.api = new ServerApi(clients(certificate), config.token(), certificate != null);
+    this.cache = config.cacheDirectory() == null
+        ? null
+        : new ViewCache(config.cacheDirectory(), config.registration().service(), config.registration().namespaceOrDefault());
+    String who = config.registration().namespaceOrDefault() + "-" + config.registration().service();
+    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshlet-discovery-renew-" + who));
+    this.watcher = daemon(this::watchLoop, "meshlet-discovery-watch-" + who);
+  }
+
+  /** The agent's clients, derived from the base so they share its pool; with a key manager they present its certificate. */
+  private ServerApi.Clients clients(@Nullable X509KeyManager certificate) {
+    OkHttpClient.Builder common = base.newBuilder()
+        .connectTimeout(config.connectTimeout())
+        .retryOnConnectionFailure(false); // the agent decides when and where to retry
+    ServerTls.configure(common, config, clock, certificate, roots == null ? null : this::roots);
     OkHttpClient http = common.build().newBuilder()
         .readTimeout(CALL_READ_TIMEOUT)
         .callTimeout(config.connectTimeout().plus(CALL_READ_TIMEOUT))
@@ -114,13 +137,30 @@ public final class DiscoveryAgent implements AutoCloseable {
         .readTimeout(config.streamIdleTimeout())
         .callTimeout(config.streamIdleTimeout().plus(config.connectTimeout()))
         .build();
-    this.api = new ServerApi(http, ackHttp, watchHttp, config.token());
-    this.cache = config.cacheDirectory() == null
-        ? null
-        : new ViewCache(config.cacheDirectory(), config.registration().service(), config.registration().namespaceOrDefault());
-    String who = config.registration().namespaceOrDefault() + "-" + config.registration().service();
-    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshlet-discovery-renew-" + who));
-    this.watcher = daemon(this::watchLoop, "meshlet-discovery-watch-" + who);
+    return new ServerApi.Clients(http, ackHttp, watchHttp);
+  }
+
+  /**
+   * From now on, proves the workload with the certificate {@code keyManager} presents (a {@code
+   * WorkloadCertificateManager}'s, which rotates underneath) instead of the bootstrap token, for
+   * registration, renewal, the watch and ACKs: the token only bootstraps. The open stream stays;
+   * the next calls and streams use mTLS.
+   *
+   * @throws IllegalStateException when the agent was configured without mesh roots
+   */
+  public void authenticateWith(X509KeyManager keyManager) {
+    Objects.requireNonNull(keyManager, "keyManager");
+    if (roots == null) {
+      throw new IllegalStateException("trustedRoots: the agent was started without mesh roots (expected: roots in "
+          + "DiscoveryConfig to present a workload certificate)");
+    }
+    api.useClientCertificate(clients(keyManager));
+    log.info("{} now proves itself to the discovery servers with its workload certificate", identity());
+  }
+
+  /** Whether the agent proves itself with its workload certificate (mTLS) rather than the bootstrap token. */
+  public boolean usesClientCertificate() {
+    return api.usesClientCertificate();
   }
 
   /** An agent for {@code config} that hands each view to {@code listener}; {@link Builder#start()} starts it. */
@@ -249,6 +289,7 @@ public final class DiscoveryAgent implements AutoCloseable {
         renewFailures = 0;
       }
       scheduleRenewal(renewDelay(l));
+      checkRoots(server);
     } catch (ServerApi.Refused e) {
       if (e.leaseGone() && lease.compareAndSet(l, null)) {
         // The stream of a lost lease ends anyway; cutting it now registers again sooner.
@@ -259,6 +300,36 @@ public final class DiscoveryAgent implements AutoCloseable {
       }
     } catch (IOException e) {
       retryRenewal(l, e);
+    }
+  }
+
+  /**
+   * Reads the server's trust bundle with each renewal: after a root rotation it holds the new
+   * root beside the old one, and both the servers' checks and the Mesh's trust move to it before
+   * any certificate from the new root is presented. It comes over a connection the current roots
+   * verified.
+   */
+  private void checkRoots(String server) {
+    if (roots == null) {
+      return;
+    }
+    try {
+      String pem = api.roots(server);
+      if (pem.equals(serverRootsPem)) {
+        return;
+      }
+      List<X509Certificate> fresh = Pem.readCertificates(pem, server + "/v1/ca/roots");
+      TrustBundle bundle = TrustBundle.of(config.serverIdentity().trustDomain(), fresh);
+      if (!bundle.equals(roots)) {
+        updateTrustedRoots(fresh);
+        Consumer<TrustBundle> listener = rootsListener;
+        if (listener != null) {
+          listener.accept(bundle);
+        }
+      }
+      serverRootsPem = pem;
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot read the trust bundle of {}: {}", server, e.toString());
     }
   }
 
@@ -489,10 +560,16 @@ public final class DiscoveryAgent implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (this) {
+      // Under the lock scheduleRenewal holds, so no renewal is scheduled on the executor closed below.
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (renewal != null) {
+        renewal.cancel(false);
+      }
     }
-    closed = true;
     cancelWatch();
     synchronized (pause) {
       pause.notifyAll();
@@ -544,6 +621,7 @@ public final class DiscoveryAgent implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = RandomGenerator.getDefault();
     private @Nullable OkHttpClient httpClient;
+    private @Nullable WorkloadCertificateManager certificates;
 
     private Builder(DiscoveryConfig config, CentralConfigListener listener) {
       this.config = Objects.requireNonNull(config, "config");
@@ -569,6 +647,17 @@ public final class DiscoveryAgent implements AutoCloseable {
      */
     public Builder httpClient(OkHttpClient base) {
       this.httpClient = Objects.requireNonNull(base, "base");
+      return this;
+    }
+
+    /**
+     * The workload's certificate (signed by the discovery server's CA, for instance through a
+     * {@link DiscoveryCertificateSigner}): the agent proves itself with it over mTLS from the
+     * first call, and hands each new trust bundle the servers publish (a root rotation) to it.
+     * Needs the mesh roots in the config.
+     */
+    public Builder certificates(WorkloadCertificateManager certificates) {
+      this.certificates = Objects.requireNonNull(certificates, "certificates");
       return this;
     }
 

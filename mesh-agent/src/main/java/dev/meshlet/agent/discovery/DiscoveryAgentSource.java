@@ -5,6 +5,7 @@ import dev.meshlet.agent.config.DiscoverySink;
 import dev.meshlet.agent.config.DiscoverySource;
 import dev.meshlet.agent.config.DiscoveryUpdate;
 import dev.meshlet.core.registry.WorkloadInstance;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 public final class DiscoveryAgentSource implements DiscoverySource {
   private final Consumer<DiscoveryConfig.Builder> settings;
   private volatile @Nullable DiscoveryAgent agent;
+  private volatile @Nullable WorkloadCertificateManager certificates;
 
   private DiscoveryAgentSource(Consumer<DiscoveryConfig.Builder> settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -37,18 +39,49 @@ public final class DiscoveryAgentSource implements DiscoverySource {
     return new DiscoveryAgentSource(settings);
   }
 
-  @Override
-  public void start(WorkloadInstance self, DiscoverySink sink) {
+  /** The agent's config for {@code self}: the workload's identity, address, ports and labels, then the settings. */
+  public DiscoveryConfig config(WorkloadInstance self) {
     DiscoveryConfig.Builder builder = DiscoveryConfig.builder()
         .identity(self.service(), self.namespace(), self.serviceAccount())
         .address(self.address())
         .ports(self.ports())
         .labels(self.labels());
     settings.accept(builder);
-    agent = DiscoveryAgent.builder(builder.build(), view -> {
+    return builder.build();
+  }
+
+  @Override
+  public void start(WorkloadInstance self, DiscoverySink sink) {
+    DiscoveryConfig config = config(self);
+    DiscoveryAgent.Builder agentBuilder = DiscoveryAgent.builder(config, view -> {
       DiscoveryAck ack = sink.apply(new DiscoveryUpdate(Long.toString(view.version()), view.resources(), view.workloads()));
       return ack.accepted() ? ApplyOutcome.applied() : ApplyOutcome.refused(Objects.requireNonNull(ack.error()));
-    }).start();
+    });
+    WorkloadCertificateManager certs = certificates;
+    if (certs != null && issuedUnder(certs, config)) {
+      // The workload holds a certificate from the servers' CA: it, not the token, proves who registers.
+      agentBuilder.certificates(certs);
+    }
+    agent = agentBuilder.start();
+  }
+
+  /** Whether the certificate chains to the roots the servers are trusted by (not a local development CA). */
+  private static boolean issuedUnder(WorkloadCertificateManager certs, DiscoveryConfig config) {
+    var chain = certs.current().chain();
+    var top = chain.get(chain.size() - 1);
+    return config.trustedRoots().stream().anyMatch(root -> root.equals(top)
+        || root.getSubjectX500Principal().equals(top.getIssuerX500Principal()));
+  }
+
+  /** The mesh's certificate: the agent talks mTLS with it and gives it each new trust bundle. */
+  @Override
+  public void useCertificates(WorkloadCertificateManager certificates) {
+    this.certificates = Objects.requireNonNull(certificates, "certificates");
+  }
+
+  /** The running agent, or null before {@link #start}. */
+  public @Nullable DiscoveryAgent agent() {
+    return agent;
   }
 
   /** The running agent's status (connection, versions, lease), or null before {@link #start}. */

@@ -9,6 +9,7 @@ import dev.meshlet.tls.pki.Pem;
 import dev.meshlet.tls.pki.TrustBundle;
 import dev.meshlet.tls.workload.CertificateSigner;
 import dev.meshlet.tls.workload.SignedCertificate;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -56,6 +57,7 @@ public final class DiscoveryCertificateSigner implements CertificateSigner {
   private volatile int preferred;
   /** The roots servers are checked against; each signed certificate brings the CA's current ones. */
   private volatile @Nullable TrustBundle roots;
+  private volatile @Nullable WorkloadCertificateManager followed;
 
   private DiscoveryCertificateSigner(DiscoveryConfig config, OkHttpClient base, Clock clock) {
     this.config = config;
@@ -96,7 +98,23 @@ public final class DiscoveryCertificateSigner implements CertificateSigner {
         roots == null ? null : this::roots).build();
   }
 
+  /**
+   * As {@link #authenticateWith(X509KeyManager)} with the manager's key, and checks the servers
+   * against the manager's trust bundle from now on: the bundle a {@link DiscoveryAgent} updates
+   * when the mesh root rotates, so renewals reach a server whose certificate comes from the new
+   * root.
+   */
+  public void authenticateWith(WorkloadCertificateManager certificates) {
+    Objects.requireNonNull(certificates, "certificates");
+    this.followed = certificates;
+    authenticateWith(certificates.keyManager());
+  }
+
   private TrustBundle roots() {
+    WorkloadCertificateManager m = followed;
+    if (m != null) {
+      return m.current().trustBundle();
+    }
     TrustBundle r = roots;
     if (r == null) {
       throw new IllegalStateException("no roots");

@@ -33,16 +33,28 @@ final class ServerApi {
     }
   }
 
-  private final OkHttpClient http;
-  private final OkHttpClient ackHttp;
-  private final OkHttpClient watchHttp;
-  private final String token;
+  /** The clients for one credential: calls, answers (which may wait longer), and the stream. */
+  record Clients(OkHttpClient http, OkHttpClient ackHttp, OkHttpClient watchHttp) {}
 
-  ServerApi(OkHttpClient http, OkHttpClient ackHttp, OkHttpClient watchHttp, String token) {
-    this.http = http;
-    this.ackHttp = ackHttp;
-    this.watchHttp = watchHttp;
+  private final @Nullable String token;
+  private volatile Clients clients;
+  /** Once the workload holds a certificate its clients present it and the token stays home. */
+  private volatile boolean mtls;
+
+  ServerApi(Clients clients, @Nullable String token, boolean mtls) {
+    this.clients = clients;
     this.token = token;
+    this.mtls = mtls;
+  }
+
+  /** From now on, proves the workload with the client certificate {@code clients} present (mTLS). */
+  void useClientCertificate(Clients clients) {
+    this.clients = clients;
+    this.mtls = true;
+  }
+
+  boolean usesClientCertificate() {
+    return mtls;
   }
 
   LeaseGrant register(String server, Registration registration) throws IOException {
@@ -57,12 +69,17 @@ final class ServerApi {
 
   void deregister(String server, String leaseId) throws IOException {
     call("deregister lease " + leaseId, server,
-        authorized(server + "/v1/registrations/" + leaseId).delete().build());
+        new Request.Builder().url(server + "/v1/registrations/" + leaseId).delete().build());
   }
 
   void ack(String server, Ack ack) throws IOException {
-    call(ackHttp, (ack.isNack() ? "NACK" : "ACK") + " version " + ack.version(), server,
+    call(clients.ackHttp(), (ack.isNack() ? "NACK" : "ACK") + " version " + ack.version(), server,
         post(server + "/v1/ack", ProtocolJson.write(ack)));
+  }
+
+  /** The mesh's trust bundle as the server has it now (PEM; no credential needed). */
+  String roots(String server) throws IOException {
+    return call(clients.http(), "read the trust bundle", server, new Request.Builder().url(server + "/v1/ca/roots").build());
   }
 
   /** The response header of a watch that names the server's store history. */
@@ -81,22 +98,38 @@ final class ServerApi {
         url.addQueryParameter("store", store);
       }
     }
-    return watchHttp.newCall(authorized(url.build().toString()).header("Accept", "application/x-ndjson").build());
+    Request.Builder r = new Request.Builder().url(url.build()).header("Accept", "application/x-ndjson");
+    return clients.watchHttp().newCall(authorized(r, mtls).build());
   }
 
-  private Request post(String url, String json) {
-    return authorized(url).post(RequestBody.create(json, JSON)).build();
+  private static Request post(String url, String json) {
+    return new Request.Builder().url(url).post(RequestBody.create(json, JSON)).build();
   }
 
-  private Request.Builder authorized(String url) {
-    return new Request.Builder().url(url).header("Authorization", "Bearer " + token);
+  /** The bearer token goes only where no client certificate proves the workload. */
+  private Request.Builder authorized(Request.Builder r, boolean mtls) {
+    return mtls || token == null ? r : r.header("Authorization", "Bearer " + token);
   }
 
   private String call(String what, String server, Request request) throws IOException {
-    return call(http, what, server, request);
+    return call(clients.http(), what, server, request);
   }
 
-  private static String call(OkHttpClient client, String what, String server, Request request) throws IOException {
+  private String call(OkHttpClient client, String what, String server, Request request) throws IOException {
+    boolean certificate = mtls;
+    try {
+      return execute(client, what, server, authorized(request.newBuilder(), certificate).build());
+    } catch (Refused e) {
+      if (!certificate || e.status != 401 || token == null) {
+        throw e;
+      }
+      // The certificate proves nothing there (expired while the process was paused, or a root the
+      // server does not know yet): the bootstrap token still does.
+      return execute(client, what, server, authorized(request.newBuilder(), false).build());
+    }
+  }
+
+  private static String execute(OkHttpClient client, String what, String server, Request request) throws IOException {
     try (Response r = client.newCall(request).execute()) {
       String body = r.body().string();
       if (!r.isSuccessful()) {

@@ -41,6 +41,26 @@ class DiscoveryAgentSourceTest {
     }
   }
 
+  @Test
+  void closingARegisteredMeshDeregistersAtOnceAndLogsNoError() throws Exception {
+    try (LocalDiscovery server = LocalDiscovery.start(tmp.resolve("data"))) {
+      String token = server.token("ratings", "default");
+      var roots = server.roots();
+      Mesh mesh = Mesh.builder(ServiceIdentity.of("ratings").withPort("http", 9080))
+          .discovery(DiscoveryAgentSource.of(b -> b.servers(server.url()).token(token).trustedRoots(roots)))
+          .build();
+      assertThat(mesh.awaitReady(Duration.ofSeconds(10))).as("ready: waiting for %s", mesh.waitingFor()).isTrue();
+      assertThat(server.status()).extracting(s -> s.service()).containsExactly("ratings");
+
+      String logged = StdErr.capture(mesh::close);
+
+      // The lease lives 30 s: only a deregistration removes the workload this soon.
+      assertThat(server.status()).isEmpty();
+      assertThat(logged).contains("deregistered lease")
+          .doesNotContain("RejectedExecutionException").doesNotContain(" ERROR ").doesNotContain(" WARN ");
+    }
+  }
+
   private static void eventually(Callable<Boolean> condition) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.call()) {

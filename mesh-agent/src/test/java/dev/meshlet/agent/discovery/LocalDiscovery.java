@@ -87,9 +87,15 @@ final class LocalDiscovery implements AutoCloseable {
     if (http == null) {
       OkHttpClient.Builder b = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10));
       if (tls) {
-        TrustBundle bundle = TrustBundle.of(TrustDomain.DEFAULT, roots());
         AllowedPeers server = AllowedPeers.only(DiscoveryConfig.DEFAULT_SERVER_IDENTITY);
-        SpiffeTrustManager trust = new SpiffeTrustManager(() -> bundle, Clock.systemUTC(), AllowedPeers.any(), h -> server);
+        // The roots on disk at each handshake: a root rotation reaches the admin's client too.
+        SpiffeTrustManager trust = new SpiffeTrustManager(() -> {
+          try {
+            return TrustBundle.of(TrustDomain.DEFAULT, roots());
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }, Clock.systemUTC(), AllowedPeers.any(), h -> server);
         try {
           SSLContext context = SSLContext.getInstance("TLS");
           context.init(null, new TrustManager[] {trust}, null);

@@ -146,12 +146,24 @@ final class ApiHandler extends Handler.Abstract {
         Principal caller = caller(request, "acknowledge");
         Ack ack = ProtocolJson.read(body(request), Ack.class);
         registry.owned(ack.leaseId(), caller);
-        hub.ack(ack);
-        json(response, callback, 200, Map.of("leaseId", ack.leaseId(), "version", ack.version(),
-            "recorded", ack.isNack() ? "NACK" : "ACK"));
+        // Answered from the push thread once recorded; this thread goes back to the pool now.
+        hub.ack(ack, refused -> {
+          if (refused == null) {
+            json(response, callback, 200, Map.of("leaseId", ack.leaseId(), "version", ack.version(),
+                "recorded", ack.isNack() ? "NACK" : "ACK"));
+          } else {
+            error(response, callback, refused.status(), ApiError.of(refused.getMessage()));
+          }
+        });
       }
       case "certificates" -> certificates(method, p, request, response, callback);
       case "ca" -> {
+        if (method.equals("POST") && p.size() == 3 && p.get(2).equals("rotate")) {
+          admin(request, "rotate the mesh root");
+          var bundle = ca.rotateRoot();
+          json(response, callback, 200, Map.of("roots", bundle.roots().size(), "rootCertificates", bundle.toPem()));
+          return;
+        }
         expect(method, "GET", p, 3);
         if (!p.get(2).equals("roots")) {
           throw unknown(method, p);
@@ -159,6 +171,14 @@ final class ApiHandler extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-pem-file");
         response.write(true, ByteBuffer.wrap(ca.rootsPem().getBytes(StandardCharsets.UTF_8)), callback);
+      }
+      case "agents" -> {
+        // GET /v1/agents/NAMESPACE/NAME/config: what that agent was sent, and what it answered.
+        if (!method.equals("GET") || p.size() != 5 || !p.get(4).equals("config")) {
+          throw unknown(method, p);
+        }
+        admin(request, "read an agent's config");
+        json(response, callback, 200, hub.configDump(p.get(2), p.get(3)));
       }
       case "status" -> {
         expect(method, "GET", p, 2);
@@ -212,7 +232,7 @@ final class ApiHandler extends Handler.Abstract {
       admin(request, "read certificates");
       SpiffeId id = ca.identity(p.get(2), p.get(3));
       CaService.Issued issued = ca.lastIssued(id).orElseThrow(() -> DiscoveryException.notFound(
-          "no certificate issued to " + id + " since the server started"));
+          "no certificate was ever issued to " + id));
       json(response, callback, 200, certificateJson(id, issued.chain()));
       return;
     }
@@ -355,7 +375,7 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private static DiscoveryException unknown(String method, List<String> p) {
-    return new DiscoveryException(p.size() >= 2 && List.of("config", "tokens", "registrations", "watch", "ack", "status", "certificates", "ca")
+    return new DiscoveryException(p.size() >= 2 && List.of("config", "tokens", "registrations", "watch", "ack", "status", "certificates", "ca", "agents")
         .contains(p.get(1)) ? 405 : 404, "no such endpoint: " + method + " /" + String.join("/", p) + " (see docs/protocol.md)");
   }
 

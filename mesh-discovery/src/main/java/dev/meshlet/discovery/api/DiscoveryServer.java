@@ -61,10 +61,9 @@ public final class DiscoveryServer implements AutoCloseable {
   private DiscoveryServer(Builder b) throws Exception {
     this.config = b;
     Files.createDirectories(b.dataDir);
-    Path caDir = b.dataDir.resolve("ca");
     if (b.etcdEndpoints.isEmpty()) {
       this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
-      this.ca = CaService.loadOrCreate(caDir, b.clock);
+      this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
       this.store = EmbeddedStore.open(b.dataDir);
     } else {
       EtcdStore etcd = EtcdStore.connect(b.etcdEndpoints, b.etcdPrefix);
@@ -72,17 +71,17 @@ public final class DiscoveryServer implements AutoCloseable {
         // Every replica signs with the same CA and accepts the same admin token: the first one's.
         Tokens.loadOrCreateAdminToken(b.dataDir);
         SharedSecrets.share(etcd, SharedSecrets.ADMIN, b.dataDir, List.of(Tokens.ADMIN_TOKEN_FILE));
-        CaService.loadOrCreate(caDir, b.clock);
-        SharedSecrets.share(etcd, SharedSecrets.CA, caDir, CaService.CACERTS_FILES);
+        CaService.loadOrCreate(b.dataDir, b.clock);
+        SharedSecrets.share(etcd, SharedSecrets.CA, b.dataDir.resolve("ca"), CaService.CACERTS_FILES);
         this.adminToken = Tokens.readTokenFile(b.dataDir.resolve(Tokens.ADMIN_TOKEN_FILE));
-        this.ca = CaService.loadOrCreate(caDir, b.clock);
+        this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
       } catch (IOException | RuntimeException e) {
         etcd.close();
         throw e;
       }
       this.store = etcd;
     }
-    this.hub = new PushHub(store, b.clock, b.heartbeat);
+    this.hub = new PushHub(store, b.clock, b.heartbeat, b.pushDebounce);
     store.onExternalChange(hub::changed);
     this.registry = new LeaseRegistry(store, b.clock, b.leaseTtl, s -> hub.changed());
     ConfigApi configApi = new ConfigApi(store, s -> hub.changed());
@@ -177,7 +176,14 @@ public final class DiscoveryServer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Order matters: a sweep or a request (an agent deregistering as it shuts down too) may still
+    // commit while Jetty stops; the store stays open until no request can reach it.
     sweeper.shutdownNow();
+    try {
+      sweeper.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     hub.close();
     try {
       jetty.stop();
@@ -203,6 +209,7 @@ public final class DiscoveryServer implements AutoCloseable {
     private boolean tls = true;
     private List<String> etcdEndpoints = List.of();
     private String etcdPrefix = EtcdStore.DEFAULT_PREFIX;
+    private Duration pushDebounce = PushHub.DEFAULT_DEBOUNCE;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -234,6 +241,12 @@ public final class DiscoveryServer implements AutoCloseable {
 
     public Builder heartbeat(Duration heartbeat) {
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /** How long changes are gathered into one push; {@link PushHub#DEFAULT_DEBOUNCE} by default. */
+    public Builder pushDebounce(Duration debounce) {
+      this.pushDebounce = debounce;
       return this;
     }
 

@@ -2,7 +2,6 @@ package dev.meshlet.discovery.api;
 
 import dev.meshlet.discovery.push.EventSink;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Response;
@@ -40,8 +39,7 @@ final class WatchStream extends IteratingCallback implements EventSink {
   }
 
   @Override
-  public boolean send(String line) {
-    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+  public boolean send(byte[] bytes) {
     synchronized (queue) {
       if (closing || isClosed() || isFailed() || isAborted()) {
         return false;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       DeleteCommand.class,
       ProxyStatusCommand.class,
+      ConfigDumpCommand.class,
       TokenCommand.class,
       CertCommand.class,
       CommandLine.HelpCommand.class

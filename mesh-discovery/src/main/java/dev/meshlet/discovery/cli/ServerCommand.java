@@ -52,11 +52,18 @@ final class ServerCommand implements Callable<Integer> {
       description = "Key prefix in etcd (one mesh per prefix). Default: ${DEFAULT-VALUE}.")
   String etcdPrefix;
 
+  @Option(names = "--push-debounce", defaultValue = "100", paramLabel = "MILLIS", description = "Changes within this window go out as one push. Default: ${DEFAULT-VALUE}.")
+  int pushDebounce;
+
   @Option(names = "--plaintext", description = "Serve plain HTTP instead of TLS (for curl on loopback while debugging).")
   boolean plaintext;
 
   @Override
   public Integer call() throws Exception {
+    if (pushDebounce < 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--push-debounce: " + pushDebounce
+          + " (expected: 0 or more milliseconds)");
+    }
     if (leaseTtl <= 0 || heartbeat <= 0) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--lease-ttl and --heartbeat must be positive (got " + leaseTtl + ", " + heartbeat + ")");
@@ -66,6 +73,7 @@ final class ServerCommand implements Callable<Integer> {
         .port(port)
         .leaseTtl(Duration.ofSeconds(leaseTtl))
         .heartbeat(Duration.ofSeconds(heartbeat))
+        .pushDebounce(Duration.ofMillis(pushDebounce))
         .tls(!plaintext)
         .etcd(etcd)
         .etcdPrefix(etcdPrefix)

@@ -2,11 +2,9 @@ package dev.meshlet.discovery.push;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshlet.core.config.ResourceId;
-import dev.meshlet.core.config.codec.ConfigReader;
-import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.core.protocol.Ack;
+import dev.meshlet.core.protocol.ConfigDump;
 import dev.meshlet.core.protocol.Endpoint;
-import dev.meshlet.core.protocol.ProtocolJson;
 import dev.meshlet.core.protocol.ProxyStatus;
 import dev.meshlet.core.protocol.ResourceRef;
 import dev.meshlet.core.protocol.SyncStatus;
@@ -20,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -41,14 +42,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushHub.class);
+  /** How long changes are gathered before one push: istiod's PILOT_DEBOUNCE_AFTER. */
+  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(100);
 
   private final DiscoveryStore store;
   private final Clock clock;
   private final ScheduledExecutorService executor;
   private final Map<String, Agent> agents = new HashMap<>();
-  private final Map<ResourceId, Tree> trees = new HashMap<>();
+  private final ScopeViews views = new ScopeViews();
   private long pushedVersion = -1;
-  private @Nullable ConfigSnapshot snapshot;
+  private final long debounceMillis;
+  private final AtomicBoolean pushScheduled = new AtomicBoolean();
 
   /** What the hub knows of one agent (owned by the hub's thread). */
   private static final class Agent {
@@ -59,17 +63,29 @@ public final class PushHub implements AutoCloseable {
     long acked;
     long nackVersion = -1;
     @Nullable String lastNack;
-    Map<ResourceId, Long> sentResources = new HashMap<>();
-    Map<String, Long> sentEndpoints = new HashMap<>();
+    /** What the agent was sent, as sent (the trees are shared between agents): its config dump. */
+    Map<ResourceId, ScopeViews.Tree> sentResources = Map.of();
+    Map<String, Registered> sentEndpoints = Map.of();
 
     Agent(String leaseId) {
       this.leaseId = leaseId;
     }
   }
 
-  private record Tree(long modVersion, ObjectNode json) {}
-
   public PushHub(DiscoveryStore store, Clock clock, Duration heartbeat) {
+    this(store, clock, heartbeat, DEFAULT_DEBOUNCE);
+  }
+
+  /**
+   * A hub that pushes a change at most {@code debounce} after it was committed, merging every
+   * change of that window into one push (as istiod's debounce does): a thousand agents
+   * registering at once cost a few pushes, not a thousand.
+   */
+  public PushHub(DiscoveryStore store, Clock clock, Duration heartbeat, Duration debounce) {
+    if (debounce.isNegative()) {
+      throw new IllegalArgumentException("push debounce: " + debounce + " (expected: 0 or more)");
+    }
+    this.debounceMillis = debounce.toMillis();
     this.store = store;
     this.clock = clock;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,7 +99,18 @@ public final class PushHub implements AutoCloseable {
 
   /** The store changed: push what changed to every agent that watches (coalesced, asynchronous). */
   public void changed() {
-    executor.execute(this::push);
+    if (!pushScheduled.compareAndSet(false, true)) {
+      return; // a push is due within the window and will see this change
+    }
+    try {
+      executor.schedule(() -> {
+        pushScheduled.set(false);
+        push();
+      }, debounceMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed: the server is stopping and its streams are gone; the change itself is stored.
+      log.debug("change after the hub closed: not pushed");
+    }
   }
 
   /**
@@ -92,7 +119,7 @@ public final class PushHub implements AutoCloseable {
    * closed.
    */
   public void open(Registered agent, @Nullable Long since, EventSink sink) {
-    executor.execute(() -> {
+    execute(sink, () -> {
       try {
         first(agent, since, sink);
       } catch (RuntimeException e) {
@@ -104,7 +131,7 @@ public final class PushHub implements AutoCloseable {
 
   /** The stream of {@code sink} ended (the client went away or a write failed). */
   public void closed(String leaseId, EventSink sink) {
-    executor.execute(() -> {
+    execute(null, () -> {
       Agent a = agents.get(leaseId);
       if (a != null && a.sink == sink) {
         a.sink = null;
@@ -112,34 +139,60 @@ public final class PushHub implements AutoCloseable {
     });
   }
 
+  private void execute(@Nullable EventSink sink, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (sink != null) {
+        sink.close("the server is stopping");
+      }
+    }
+  }
+
   /**
-   * Records an agent's ACK or NACK.
+   * Records an agent's ACK or NACK on the hub's thread and then calls {@code done} there, with
+   * null or the refusal: no HTTP thread waits for the hub, so a thousand agents answering a push
+   * at once do not exhaust the server's threads.
    *
-   * @throws DiscoveryException 404 for an unknown lease, 400 for a version never sent to it
+   * <p>The refusal is a {@link DiscoveryException}: 404 for an unknown lease, 400 for a version
+   * never sent to it, 503 when the server is stopping.
    */
-  public void ack(Ack ack) {
-    call(() -> {
-      if (!store.state().registrations().containsKey(ack.leaseId())) {
-        throw DiscoveryException.notFound("no registration with lease " + ack.leaseId());
-      }
-      Agent a = agents.computeIfAbsent(ack.leaseId(), Agent::new);
-      if (ack.version() > a.sent) {
-        throw DiscoveryException.badRequest("version " + ack.version() + " was never sent to lease " + ack.leaseId()
-            + " (last sent: " + a.sent + ")");
-      }
-      if (ack.isNack()) {
-        a.lastNack = ack.error();
-        a.nackVersion = ack.version();
-        log.info("lease {} NACKed version {}: {}", ack.leaseId(), ack.version(), ack.error());
-      } else if (ack.version() >= a.acked) {
-        a.acked = ack.version();
-        if (a.nackVersion <= ack.version()) {
-          a.lastNack = null;
-          a.nackVersion = -1;
+  public void ack(Ack ack, Consumer<@Nullable DiscoveryException> done) {
+    try {
+      executor.execute(() -> {
+        DiscoveryException refused = null;
+        try {
+          record(ack);
+        } catch (DiscoveryException e) {
+          refused = e;
         }
+        done.accept(refused);
+      });
+    } catch (RejectedExecutionException e) {
+      done.accept(new DiscoveryException(503, "the server is stopping (try another server or again later)"));
+    }
+  }
+
+  private void record(Ack ack) {
+    if (!store.state().registrations().containsKey(ack.leaseId())) {
+      throw DiscoveryException.notFound("no registration with lease " + ack.leaseId());
+    }
+    Agent a = agents.computeIfAbsent(ack.leaseId(), Agent::new);
+    if (ack.version() > a.sent) {
+      throw DiscoveryException.badRequest("version " + ack.version() + " was never sent to lease " + ack.leaseId()
+          + " (last sent: " + a.sent + ")");
+    }
+    if (ack.isNack()) {
+      a.lastNack = ack.error();
+      a.nackVersion = ack.version();
+      log.info("lease {} NACKed version {}: {}", ack.leaseId(), ack.version(), ack.error());
+    } else if (ack.version() >= a.acked) {
+      a.acked = ack.version();
+      if (a.nackVersion <= ack.version()) {
+        a.lastNack = null;
+        a.nackVersion = -1;
       }
-      return null;
-    });
+    }
   }
 
   /** Every registered agent and where it stands, by namespace and name. */
@@ -148,24 +201,61 @@ public final class PushHub implements AutoCloseable {
       StoreState s = store.state();
       List<ProxyStatus> out = new ArrayList<>();
       for (Registered r : s.registrations().values()) {
-        Agent a = agents.get(r.leaseId());
-        long sent = a == null ? 0 : a.sent;
-        long acked = a == null ? 0 : a.acked;
-        boolean connected = a != null && a.sink != null;
-        SyncStatus status;
-        if (a != null && a.lastNack != null && a.nackVersion == a.sent) {
-          status = SyncStatus.NACKED;
-        } else if (connected && acked == sent) {
-          status = SyncStatus.SYNCED;
-        } else {
-          status = SyncStatus.STALE;
-        }
-        out.add(new ProxyStatus(r.name(), r.workload().namespace(), r.workload().service(), r.leaseId(), sent, acked,
-            status, connected, a == null || a.connectedSince == null ? null : a.connectedSince.toString(),
-            a == null ? null : a.lastNack));
+        out.add(status(r, agents.get(r.leaseId())));
       }
       out.sort(Comparator.comparing(ProxyStatus::namespace).thenComparing(ProxyStatus::name));
       return out;
+    });
+  }
+
+  private static ProxyStatus status(Registered r, @Nullable Agent a) {
+    long sent = a == null ? 0 : a.sent;
+    long acked = a == null ? 0 : a.acked;
+    boolean connected = a != null && a.sink != null;
+    SyncStatus status;
+    if (a != null && a.lastNack != null && a.nackVersion == a.sent) {
+      status = SyncStatus.NACKED;
+    } else if (connected && acked == sent) {
+      status = SyncStatus.SYNCED;
+    } else {
+      status = SyncStatus.STALE;
+    }
+    return new ProxyStatus(r.name(), r.workload().namespace(), r.workload().service(), r.leaseId(), sent, acked,
+        status, connected, a == null || a.connectedSince == null ? null : a.connectedSince.toString(),
+        a == null ? null : a.lastNack);
+  }
+
+  /**
+   * The config dump of the agent registered as {@code name} (or with lease {@code name}) in
+   * {@code namespace}: its status and the view last sent to it.
+   *
+   * @throws DiscoveryException 404 when no such agent is registered
+   */
+  public ConfigDump configDump(String namespace, String name) {
+    return call(() -> {
+      Registered reg = null;
+      for (Registered r : store.state().registrations().values()) {
+        if (r.workload().namespace().equals(namespace) && (r.name().equals(name) || r.leaseId().equals(name))) {
+          reg = r;
+          break;
+        }
+      }
+      if (reg == null) {
+        throw DiscoveryException.notFound("no agent " + name + " in namespace " + namespace
+            + " (meshctl proxy-status lists the registered agents)");
+      }
+      Agent a = agents.get(reg.leaseId());
+      List<ObjectNode> resources = new ArrayList<>();
+      List<Endpoint> eps = new ArrayList<>();
+      if (a != null) {
+        a.sentResources.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .forEach(e -> resources.add(e.getValue().json()));
+        a.sentEndpoints.values().stream()
+            .sorted(Comparator.comparing((Registered r) -> r.workload().service()).thenComparing(Registered::leaseId))
+            .forEach(r -> eps.add(new Endpoint(r.leaseId(), r.workload())));
+      }
+      return new ConfigDump(status(reg, a), a == null || a.nackVersion < 0 ? null : a.nackVersion, resources, eps);
     });
   }
 
@@ -178,7 +268,12 @@ public final class PushHub implements AutoCloseable {
   }
 
   private <T> T call(java.util.concurrent.Callable<T> task) {
-    Future<T> f = executor.submit(task);
+    Future<T> f;
+    try {
+      f = executor.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw new DiscoveryException(503, "the server is stopping (try another server or again later)");
+    }
     try {
       return f.get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -194,13 +289,6 @@ public final class PushHub implements AutoCloseable {
     }
   }
 
-  private ConfigSnapshot snapshot(StoreState s) {
-    if (snapshot == null || snapshot.version() != s.version()) {
-      snapshot = ConfigSnapshot.of(s.version(), s.resources());
-    }
-    return snapshot;
-  }
-
   private void first(Registered reg, @Nullable Long since, EventSink sink) {
     StoreState s = store.state();
     if (!s.registrations().containsKey(reg.leaseId())) {
@@ -213,12 +301,16 @@ public final class PushHub implements AutoCloseable {
     }
     a.sink = sink;
     a.connectedSince = clock.instant();
-    AgentView view = AgentScope.of(snapshot(s), reg.workload().namespace(), reg.workload().labels()).view(s);
-    WatchEvent event;
+    ScopeViews.SharedView shared = views.sharedView(s, reg);
+    AgentView view = shared.view;
+    byte[] line;
     if (since == null || since < s.compactedVersion() || since > s.version()
         || scopeChangedSince(s, since, reg.workload().namespace())) {
-      event = new WatchEvent(WatchEvent.Type.FULL, s.version(), trees(view.resources().values()), List.of(),
-          endpoints(view.endpoints().values()), List.of());
+      if (shared.fullLine == null) {
+        shared.fullLine = ScopeViews.line(new WatchEvent(WatchEvent.Type.FULL, s.version(), views.trees(view.resources().values()),
+            List.of(), ScopeViews.endpoints(view.endpoints().values()), List.of()));
+      }
+      line = shared.fullLine;
     } else {
       long v = since;
       List<StoredResource> changed = view.resources().values().stream().filter(r -> r.modVersion() > v).toList();
@@ -227,13 +319,12 @@ public final class PushHub implements AutoCloseable {
       List<Registered> eps = view.endpoints().values().stream().filter(r -> r.modVersion() > v).toList();
       List<String> gone = s.endpointTombstones().entrySet().stream()
           .filter(e -> e.getValue() > v).map(Map.Entry::getKey).toList();
-      event = new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone);
+      line = ScopeViews.line(new WatchEvent(WatchEvent.Type.DELTA, s.version(), views.trees(changed), removed,
+          ScopeViews.endpoints(eps), gone));
     }
-    a.sentResources = new HashMap<>();
-    view.resources().forEach((id, r) -> a.sentResources.put(id, r.modVersion()));
-    a.sentEndpoints = new HashMap<>();
-    view.endpoints().forEach((id, r) -> a.sentEndpoints.put(id, r.modVersion()));
-    send(a, event);
+    a.sentResources = shared.resources;
+    a.sentEndpoints = shared.endpoints;
+    send(a, s.version(), line);
   }
 
   /** Whether something that shapes an agent's scope changed after {@code since}. */
@@ -257,9 +348,9 @@ public final class PushHub implements AutoCloseable {
       return;
     }
     pushedVersion = s.version();
-    ConfigSnapshot config = snapshot(s);
-    trees.keySet().retainAll(s.config().keySet());
-    Map<String, AgentView> views = new HashMap<>();
+    views.retain(s);
+    // Agents that were sent the same view get the same delta: computed and serialized once.
+    Map<ScopeViews.DeltaKey, byte[]> deltas = new HashMap<>();
     for (Agent a : new ArrayList<>(agents.values())) {
       Registered reg = s.registrations().get(a.leaseId);
       if (reg == null) {
@@ -272,49 +363,22 @@ public final class PushHub implements AutoCloseable {
       if (a.sink == null) {
         continue;
       }
-      String key = reg.workload().namespace() + "|" + new java.util.TreeMap<>(reg.workload().labels());
-      AgentView view = views.computeIfAbsent(key,
-          k -> AgentScope.of(config, reg.workload().namespace(), reg.workload().labels()).view(s));
-      List<StoredResource> changed = new ArrayList<>();
-      view.resources().forEach((id, r) -> {
-        Long had = a.sentResources.get(id);
-        if (had == null || had != r.modVersion()) {
-          changed.add(r);
-        }
-      });
-      List<ResourceRef> removed = new ArrayList<>();
-      a.sentResources.keySet().forEach(id -> {
-        if (!view.resources().containsKey(id)) {
-          removed.add(ResourceRef.of(id));
-        }
-      });
-      List<Registered> eps = new ArrayList<>();
-      view.endpoints().forEach((id, r) -> {
-        Long had = a.sentEndpoints.get(id);
-        if (had == null || had != r.modVersion()) {
-          eps.add(r);
-        }
-      });
-      List<String> gone = new ArrayList<>();
-      a.sentEndpoints.keySet().forEach(id -> {
-        if (!view.endpoints().containsKey(id)) {
-          gone.add(id);
-        }
-      });
-      if (changed.isEmpty() && removed.isEmpty() && eps.isEmpty() && gone.isEmpty()) {
+      ScopeViews.SharedView to = views.sharedView(s, reg);
+      if (a.sentResources == to.resources && a.sentEndpoints == to.endpoints) {
         continue;
       }
-      changed.forEach(r -> a.sentResources.put(r.resource().id(), r.modVersion()));
-      removed.forEach(r -> a.sentResources.remove(r.toId().orElseThrow()));
-      eps.forEach(r -> a.sentEndpoints.put(r.leaseId(), r.modVersion()));
-      gone.forEach(a.sentEndpoints::remove);
-      send(a, new WatchEvent(WatchEvent.Type.DELTA, s.version(), trees(changed), removed, endpoints(eps), gone));
+      byte[] line = deltas.computeIfAbsent(new ScopeViews.DeltaKey(a.sentResources, a.sentEndpoints, to),
+          k -> views.delta(a.sentResources, a.sentEndpoints, to, s.version()));
+      a.sentResources = to.resources;
+      a.sentEndpoints = to.endpoints;
+      if (line != ScopeViews.NO_CHANGE) {
+        send(a, s.version(), line);
+      }
     }
   }
 
   private void heartbeat() {
-    long v = store.state().version();
-    String line = ProtocolJson.write(WatchEvent.heartbeat(v)) + "\n";
+    byte[] line = ScopeViews.line(WatchEvent.heartbeat(store.state().version()));
     for (Agent a : agents.values()) {
       EventSink sink = a.sink;
       if (sink != null && !sink.send(line)) {
@@ -323,13 +387,13 @@ public final class PushHub implements AutoCloseable {
     }
   }
 
-  private void send(Agent a, WatchEvent event) {
+  private void send(Agent a, long version, byte[] line) {
     EventSink sink = a.sink;
     if (sink == null) {
       return;
     }
-    a.sent = event.version();
-    if (!sink.send(ProtocolJson.write(event) + "\n")) {
+    a.sent = version;
+    if (!sink.send(line)) {
       drop(a, "stream closed or too far behind");
     }
   }
@@ -341,30 +405,8 @@ public final class PushHub implements AutoCloseable {
     if (sink != null) {
       sink.close(why);
     }
-    // What it was sent is unknown now; the resume's since says what it has.
-    a.sentResources = new HashMap<>();
-    a.sentEndpoints = new HashMap<>();
-  }
-
-  private List<ObjectNode> trees(java.util.Collection<StoredResource> resources) {
-    List<ObjectNode> out = new ArrayList<>(resources.size());
-    for (StoredResource r : resources) {
-      Tree t = trees.get(r.resource().id());
-      if (t == null || t.modVersion() != r.modVersion()) {
-        t = new Tree(r.modVersion(), ConfigReader.toTree(r.resource()));
-        trees.put(r.resource().id(), t);
-      }
-      out.add(t.json());
-    }
-    return out;
-  }
-
-  private static List<Endpoint> endpoints(java.util.Collection<Registered> regs) {
-    List<Endpoint> out = new ArrayList<>(regs.size());
-    for (Registered r : regs) {
-      out.add(new Endpoint(r.leaseId(), r.workload()));
-    }
-    return out;
+    // What it was sent stays for its config dump; the resume's since says what it has, and
+    // first() starts the bookkeeping over.
   }
 
   @Override

@@ -210,4 +210,63 @@ class TlsTest {
     assertThat(withoutRoot).isEqualTo(Meshctl.FAILURE);
     assertThat(noRoot.toString()).contains("--ca-file");
   }
+
+  @Test
+  void meshctlCertShowsTheLastIssuedCertificateAfterARestartOfTheServer() throws Exception {
+    StringWriter e = new StringWriter();
+    int issue = Meshctl.run(new PrintWriter(new StringWriter()), new PrintWriter(e), "cert", "issue", "reviews", "-n", "shop",
+        "--out", dir.resolveSibling(dir.getFileName() + "-certs").toString(), "--data", dir.toString());
+    assertThat(issue).as(e.toString()).isZero();
+    String serial = server.ca().lastIssued(server.ca().identity("shop", "reviews")).orElseThrow()
+        .chain().get(0).getSerialNumber().toString(16);
+
+    server.close();
+    server = DiscoveryServer.builder(dir).port(0).start();
+    StringWriter o = new StringWriter();
+    int show = Meshctl.run(new PrintWriter(o), new PrintWriter(e), "cert", "reviews", "-n", "shop", "-o", "json",
+        "--data", dir.toString());
+    StringWriter none = new StringWriter();
+    int never = Meshctl.run(new PrintWriter(new StringWriter()), new PrintWriter(none), "cert", "ratings", "-n", "shop",
+        "--data", dir.toString());
+
+    assertThat(show).as(e.toString()).isZero();
+    assertThat(o.toString()).contains(serial)
+        .contains("spiffe://cluster.local/ns/shop/sa/reviews").contains("BEGIN CERTIFICATE");
+    assertThat(never).isEqualTo(Meshctl.FAILURE);
+    assertThat(none.toString()).contains("no certificate was ever issued to spiffe://cluster.local/ns/shop/sa/ratings");
+  }
+
+  @Test
+  void aRootRotationSignsWithTheNewRootTrustsBothAndSurvivesARestart() throws Exception {
+    X509Certificate oldRoot = server.ca().authority().rootCertificate();
+    KeyPair keys = KeyType.EC_P256.generate(random);
+    SpiffeId reviewsId = server.ca().identity("default", "reviews");
+    OkHttpClient admin = client(server.ca().trustBundle(), null, null);
+    Reply before = call(admin, "POST", "/v1/certificates", token(admin, "reviews"), csr(keys, reviewsId));
+
+    Reply rotated = call(admin, "POST", "/v1/ca/rotate", server.adminToken(), Map.of());
+    Reply bootstrapRotates = call(admin, "POST", "/v1/ca/rotate", token(admin, "reviews"), Map.of());
+    Reply after = call(admin, "POST", "/v1/certificates", token(admin, "reviews"), csr(keys, reviewsId));
+
+    assertThat(rotated.status()).as(rotated.json().toString()).isEqualTo(200);
+    assertThat(rotated.json().path("roots").asInt()).isEqualTo(2);
+    assertThat(bootstrapRotates.status()).isEqualTo(403);
+    X509Certificate newRoot = server.ca().authority().rootCertificate();
+    assertThat(newRoot).isNotEqualTo(oldRoot);
+    assertThat(server.ca().trustBundle().roots()).containsExactly(newRoot, oldRoot);
+    X509Certificate leafBefore = Pem.readCertificates(before.json().path("certificateChain").asText(), "before").get(0);
+    X509Certificate leafAfter = Pem.readCertificates(after.json().path("certificateChain").asText(), "after").get(0);
+    assertThat(leafBefore.getIssuerX500Principal()).isEqualTo(oldRoot.getSubjectX500Principal());
+    assertThat(leafAfter.getIssuerX500Principal()).isEqualTo(newRoot.getSubjectX500Principal());
+    // A workload whose certificate chains to the old root still proves itself during the overlap.
+    OkHttpClient oldCert = client(server.ca().trustBundle(), keys, List.of(leafBefore));
+    assertThat(call(oldCert, "POST", "/v1/certificates", null, csr(keys, reviewsId)).status()).isEqualTo(201);
+    OkHttpClient newCert = client(server.ca().trustBundle(), keys, List.of(leafAfter));
+    assertThat(call(newCert, "POST", "/v1/certificates", null, csr(keys, reviewsId)).status()).isEqualTo(201);
+
+    server.close();
+    server = DiscoveryServer.builder(dir).port(0).start();
+    assertThat(server.ca().authority().rootCertificate()).isEqualTo(newRoot);
+    assertThat(server.ca().trustBundle().roots()).containsExactly(newRoot, oldRoot);
+  }
 }

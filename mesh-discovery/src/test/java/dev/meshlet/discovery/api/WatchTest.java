@@ -106,6 +106,19 @@ class WatchTest {
   }
 
   @Test
+  void aDeregistrationThatArrivesWhileTheServerStopsIsStoredAndAnsweredNotFailed() throws Exception {
+    String token = server.token("a", "default");
+    LeaseGrant lease = server.register(token, TestServer.workload("a", "default", "10.0.0.1", Map.of()));
+    // Closing the server closes the push hub first; agents that stop at the same time still deregister.
+    server.server.hub().close();
+
+    TestServer.Reply gone = server.call("DELETE", "/v1/registrations/" + lease.leaseId(), token, null);
+
+    assertThat(gone.status()).as(gone.body()).isEqualTo(200);
+    assertThat(server.server.store().state().registrations()).doesNotContainKey(lease.leaseId());
+  }
+
+  @Test
   void heartbeatsKeepAnIdleStreamVisiblyAlive() throws Exception {
     String token = server.token("a", "default");
     LeaseGrant lease = server.register(token, TestServer.workload("a", "default", "10.0.0.1", Map.of()));
