@@ -160,6 +160,11 @@ final class ApiHandler extends Handler.Abstract {
       case "ca" -> {
         if (method.equals("POST") && p.size() == 3 && p.get(2).equals("rotate")) {
           admin(request, "rotate the mesh root");
+          if (store.shared()) {
+            // Over etcd the CA is shared: rotating one replica's copy would split the mesh in two.
+            throw new DiscoveryException(409, "root rotation is not supported with the etcd store yet: every replica"
+                + " signs with the CA stored in etcd (see docs/ha.md, Not done)");
+          }
           var bundle = ca.rotateRoot();
           json(response, callback, 200, Map.of("roots", bundle.roots().size(), "rootCertificates", bundle.toPem()));
           return;

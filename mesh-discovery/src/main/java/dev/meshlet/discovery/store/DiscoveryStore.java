@@ -29,6 +29,11 @@ public interface DiscoveryStore extends AutoCloseable {
    */
   String id();
 
+  /** Whether several servers share this store (etcd), and with it one CA that none may change alone. */
+  default boolean shared() {
+    return false;
+  }
+
   /**
    * Calls {@code listener} after changes that did not come through this server's
    * {@link #commit} (other replicas' writes, lapsed etcd leases). The embedded store has none.

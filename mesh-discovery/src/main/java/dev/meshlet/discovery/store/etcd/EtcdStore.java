@@ -174,6 +174,11 @@ public final class EtcdStore implements DiscoveryStore {
   }
 
   @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
   public boolean expiresLeases() {
     return true;
   }

@@ -85,6 +85,11 @@ class EtcdReplicasTest {
     // The same intermediate signs everywhere: the same signing key, not only the same roots.
     assertThat(Files.readAllBytes(c.dir.resolve("ca/ca-key.pem"))).isEqualTo(Files.readAllBytes(a.dir.resolve("ca/ca-key.pem")));
     assertThat(b.server.store().id()).isEqualTo(a.server.store().id());
+    // One replica may not rotate the shared root alone.
+    TestServer.Reply rotate = c.call("POST", "/v1/ca/rotate", c.admin(), okhttp3.RequestBody.create(new byte[0]));
+    assertThat(rotate.status()).isEqualTo(409);
+    assertThat(rotate.body()).contains("etcd store");
+    assertThat(c.server.ca().rootsPem()).isEqualTo(a.server.ca().rootsPem());
 
     TestServer.Reply applied = b.apply(vs("reviews"));
     assertThat(applied.status()).isEqualTo(200);
