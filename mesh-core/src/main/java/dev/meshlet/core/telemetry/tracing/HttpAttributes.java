@@ -23,6 +23,8 @@ public final class HttpAttributes {
   public static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
   public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
   public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  public static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
+  public static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
   public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
   public static final AttributeKey<String> NETWORK_PROTOCOL_VERSION =
       AttributeKey.stringKey("network.protocol.version");

@@ -50,6 +50,18 @@ public final class HttpTracing {
    * {@link Context#current()}). Inject its context with {@link ClientSpan#inject}.
    */
   public ClientSpan startClient(Context parent, ClientRequestInfo request) {
+    return new ClientSpan(clientSpan(parent, request).startSpan(), parent, propagation);
+  }
+
+  /**
+   * Starts, after the fact, the client span of a call that began at {@code start} and made no
+   * attempt (a fault abort, a direct response, no route): it still shows in the trace.
+   */
+  public ClientSpan startClient(Context parent, ClientRequestInfo request, java.time.Instant start) {
+    return new ClientSpan(clientSpan(parent, request).setStartTimestamp(start).startSpan(), parent, propagation);
+  }
+
+  private SpanBuilder clientSpan(Context parent, ClientRequestInfo request) {
     String method = method(request.method());
     SpanBuilder b =
         tracer
@@ -68,8 +80,7 @@ public final class HttpTracing {
     if (request.resendCount() > 0) {
       b.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, (long) request.resendCount());
     }
-    Span span = b.startSpan();
-    return new ClientSpan(span, parent.with(span), propagation);
+    return b;
   }
 
   /**
