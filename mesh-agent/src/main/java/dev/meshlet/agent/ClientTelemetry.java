@@ -110,22 +110,27 @@ final class ClientTelemetry implements MeshCallListener {
     if (outbound != null && outbound.attempts == 0 && outbound.parent != null) {
       spanWithoutAttempt(call, outbound, flags);
     }
-    CallRecord.Builder record = CallRecord.builder(labels(call, endpoint, principal))
+    TrafficLabels labels = labels(call, endpoint, principal);
+    if (!telemetry.accessLog().isEnabled()) {
+      // Metrics only: nothing is built per call once the label set is known.
+      telemetry.recordMetrics(labels, call.status(), flags == null ? CallRecord.NO_FLAGS : flags,
+          call.duration().toNanos(), 0, 0);
+      return;
+    }
+    Request request = call.request();
+    telemetry.record(CallRecord.builder(labels)
         .responseCode(call.status())
         .responseFlags(flags)
-        .durationNanos(call.duration().toNanos());
-    if (telemetry.accessLog().isEnabled()) {
-      Request request = call.request();
-      record.startEpochMillis(System.currentTimeMillis() - call.duration().toMillis())
-          .request(request.method(), request.url().encodedPath(), null)
-          .authority(call.host())
-          .userAgent(request.header("User-Agent"))
-          .requestId(request.header("x-request-id"))
-          .routeName(call.route())
-          .upstream(endpoint == null ? null : endpoint.hostPort(), call.destination())
-          .traceId(outbound == null ? null : outbound.traceId);
-    }
-    telemetry.record(record.build());
+        .durationNanos(call.duration().toNanos())
+        .startEpochMillis(System.currentTimeMillis() - call.duration().toMillis())
+        .request(request.method(), request.url().encodedPath(), null)
+        .authority(call.host())
+        .userAgent(request.header("User-Agent"))
+        .requestId(request.header("x-request-id"))
+        .routeName(call.route())
+        .upstream(endpoint == null ? null : endpoint.hostPort(), call.destination())
+        .traceId(outbound == null ? null : outbound.traceId)
+        .build());
   }
 
   /** A call that made no attempt (a fault abort, a direct response, no route or endpoint) still shows in the trace. */

@@ -43,7 +43,7 @@ public final class ClientSpan {
   /** The address and port this attempt connected to ({@code network.peer.*}): the endpoint picked. */
   public ClientSpan peer(String address, int port) {
     span.setAttribute(HttpAttributes.NETWORK_PEER_ADDRESS, address);
-    span.setAttribute(HttpAttributes.NETWORK_PEER_PORT, (long) port);
+    span.setAttribute(HttpAttributes.NETWORK_PEER_PORT, HttpAttributes.boxed(port));
     return this;
   }
 

@@ -75,10 +75,10 @@ public final class HttpTracing {
       b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, request.method());
     }
     if (request.serverPort() > 0) {
-      b.setAttribute(HttpAttributes.SERVER_PORT, (long) request.serverPort());
+      b.setAttribute(HttpAttributes.SERVER_PORT, HttpAttributes.boxed(request.serverPort()));
     }
     if (request.resendCount() > 0) {
-      b.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, (long) request.resendCount());
+      b.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, HttpAttributes.boxed(request.resendCount()));
     }
     return b;
   }
@@ -111,7 +111,7 @@ public final class HttpTracing {
     setIfPresent(b, HttpAttributes.HTTP_ROUTE, request.route());
     setIfPresent(b, HttpAttributes.SERVER_ADDRESS, request.serverAddress());
     if (request.serverPort() > 0) {
-      b.setAttribute(HttpAttributes.SERVER_PORT, (long) request.serverPort());
+      b.setAttribute(HttpAttributes.SERVER_PORT, HttpAttributes.boxed(request.serverPort()));
     }
     setIfPresent(b, HttpAttributes.CLIENT_ADDRESS, request.clientAddress());
     setIfPresent(b, HttpAttributes.USER_AGENT_ORIGINAL, request.userAgent());
