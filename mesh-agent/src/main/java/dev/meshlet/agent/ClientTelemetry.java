@@ -59,6 +59,9 @@ final class ClientTelemetry implements MeshCallListener {
     return (status, failure, response) -> {
       if (response != null) {
         call.peerPrincipal = principals.of(response.handshake());
+        call.responseBytes = Math.max(0, response.body().contentLength());
+      } else {
+        call.responseBytes = 0;
       }
       if (span != null) {
         if (failure != null) {
@@ -114,7 +117,7 @@ final class ClientTelemetry implements MeshCallListener {
     if (!telemetry.accessLog().isEnabled()) {
       // Metrics only: nothing is built per call once the label set is known.
       telemetry.recordMetrics(labels, call.status(), flags == null ? CallRecord.NO_FLAGS : flags,
-          call.duration().toNanos(), 0, 0);
+          call.duration().toNanos(), requestBytes(call.request()), outbound == null ? 0 : outbound.responseBytes);
       return;
     }
     Request request = call.request();
@@ -122,6 +125,8 @@ final class ClientTelemetry implements MeshCallListener {
         .responseCode(call.status())
         .responseFlags(flags)
         .durationNanos(call.duration().toNanos())
+        .requestBytes(requestBytes(request))
+        .responseBytes(outbound == null ? 0 : outbound.responseBytes)
         .startEpochMillis(System.currentTimeMillis() - call.duration().toMillis())
         .request(request.method(), request.url().encodedPath(), null)
         .authority(call.host())
@@ -131,6 +136,19 @@ final class ClientTelemetry implements MeshCallListener {
         .upstream(endpoint == null ? null : endpoint.hostPort(), call.destination())
         .traceId(outbound == null ? null : outbound.traceId)
         .build());
+  }
+
+  /** The request body's declared length; 0 without a body or when it is not known in advance (streamed). */
+  private static long requestBytes(Request request) {
+    okhttp3.RequestBody body = request.body();
+    if (body == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, body.contentLength());
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   /** A call that made no attempt (a fault abort, a direct response, no route or endpoint) still shows in the trace. */

@@ -20,6 +20,8 @@ final class OutboundCall {
   @Nullable Endpoint endpoint;
   @Nullable String peerPrincipal;
   @Nullable String traceId;
+  /** The body length of the last attempt's response when it declared one ({@code Content-Length}), else 0. */
+  long responseBytes;
 
   OutboundCall(@Nullable Context parent, boolean copiedTraceHeaders) {
     this.parent = parent;

@@ -7,6 +7,7 @@ import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.core.registry.WorkloadInstance;
 import dev.meshlet.tls.testing.MeshHttpsServer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -124,6 +125,9 @@ class ClientAttemptTelemetryTest {
       assertThat(calls.getId().getTag("destination_principal")).isEqualTo("unknown"); // plaintext
       assertThat(calls.getId().getTag("response_code")).isEqualTo("200");
       assertThat(calls.getId().getTag("source_workload")).isEqualTo("productpage-v1");
+      DistributionSummary responseBytes = meters.find("istio_response_bytes").tag("reporter", "source").summary();
+      assertThat(responseBytes).isNotNull();
+      assertThat(responseBytes.totalAmount()).as("the answering instance's body, \"%s\"", answered).isEqualTo(2.0);
     }
   }
 
