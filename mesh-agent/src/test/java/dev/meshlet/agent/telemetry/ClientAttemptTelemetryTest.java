@@ -132,6 +132,50 @@ class ClientAttemptTelemetryTest {
   }
 
   @Test
+  void aPassthroughCallGetsAnAttemptSpanAndACallWithoutAttemptStillShows() throws Exception {
+    Files.writeString(dir.resolve("reviews.yaml"), """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews}
+        spec:
+          hosts: [reviews]
+          http:
+          - fault: {abort: {httpStatus: 503, percentage: {value: 100}}}
+            route: [{destination: {host: reviews}}]
+        """);
+    try (Instances outside = new Instances(0, "x");
+        Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage"))
+            .configDirectory(dir)
+            .endpoint("reviews", "127.0.0.1", outside.port(0))
+            .meterRegistry(meters)
+            .openTelemetry(otel)
+            .build()) {
+      // A host the mesh does not know goes out as asked (ALLOW_ANY), as one attempt.
+      try (Response r = mesh.httpClient().newCall(new Request.Builder()
+          .url("http://127.0.0.1:" + outside.port(0) + "/x").build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+      }
+      SpanData passthrough = spans.getFinishedSpanItems().get(0);
+      assertThat(passthrough.getKind()).isEqualTo(SpanKind.CLIENT);
+      assertThat(outside.received().get(0).traceparent())
+          .startsWith("00-" + passthrough.getTraceId() + "-" + passthrough.getSpanId() + "-");
+      spans.reset();
+
+      // The fault aborts before any attempt: one span for the call, failed with the flag.
+      try (Response r = mesh.httpClient().newCall(new Request.Builder().url("http://reviews/").build()).execute()) {
+        assertThat(r.code()).isEqualTo(503);
+      }
+      assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(s -> {
+        assertThat(s.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(s.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("FI");
+        assertThat(s.getAttributes().get(STATUS)).isEqualTo(503L);
+      });
+      assertThat(outside.received()).hasSize(1);
+    }
+  }
+
+  @Test
   void overMutualTlsTheDestinationPrincipalIsTheOneTheServersCertificateProved(@TempDir Path ca) throws Exception {
     try (Mesh server = Mesh.builder(ServiceIdentity.of("reviews")).caDirectory(ca).build();
         MeshHttpsServer https = MeshHttpsServer.start(server.certificates().orElseThrow().sslContext());
