@@ -2,10 +2,13 @@ package dev.meshlet.agent;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshlet.agent.admin.AdminServer;
 import dev.meshlet.agent.client.DeclarativeClients;
 import dev.meshlet.agent.config.ConfigComposer;
 import dev.meshlet.agent.config.DiscoverySource;
 import dev.meshlet.agent.config.EffectiveConfig;
+import dev.meshlet.agent.discovery.DiscoveryAgentSource;
+import dev.meshlet.agent.discovery.DiscoveryCertificateSigner;
 import dev.meshlet.core.annotation.AnnotationCompiler;
 import dev.meshlet.core.annotation.ClientDeclaration;
 import dev.meshlet.core.annotation.InvalidAnnotationException;
@@ -20,12 +23,11 @@ import dev.meshlet.core.telemetry.ServiceLabels;
 import dev.meshlet.core.telemetry.Telemetry;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.agent.server.MeshInboundTelemetry;
-import dev.meshlet.core.telemetry.TelemetryConfig;
+import dev.meshlet.agent.server.PeerMetadata;
 import dev.meshlet.core.telemetry.WorkloadLabels;
 import dev.meshlet.routing.CallerIdentity;
 import dev.meshlet.routing.MeshRouting;
 import dev.meshlet.tls.client.ClientTlsFactory;
-import dev.meshlet.tls.client.TlsUpstream;
 import dev.meshlet.routing.endpoint.EndpointRegistry;
 import dev.meshlet.tls.ca.CaConfig;
 import dev.meshlet.tls.ca.CertificateAuthority;
@@ -34,12 +36,13 @@ import dev.meshlet.tls.workload.CertificateSigner;
 import dev.meshlet.tls.workload.InProcessSigner;
 import dev.meshlet.tls.workload.WorkloadCertificateManager;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -85,7 +88,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Calls made before the mesh is ready (config from each source and, with mTLS, the
- * certificate) wait up to {@link Builder#startupWait} and then fail with {@link
+ * certificate) wait up to {@link MeshBuilder#startupWait} and then fail with {@link
  * MeshNotReadyException}; they never go out unconfigured.
  */
 public final class Mesh implements AutoCloseable {
@@ -99,9 +102,12 @@ public final class Mesh implements AutoCloseable {
   private final Readiness readiness = new Readiness();
   private final ConfigComposer composer;
   private final Telemetry telemetry;
-  private final @Nullable MeterRegistry ownedRegistry;
+  private final List<MeterRegistry> ownedRegistries = new ArrayList<>();
+  /** What the admin endpoint scrapes; null when the user's registry is not Prometheus and admin is off. */
+  private final @Nullable PrometheusMeterRegistry prometheus;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final Duration startupWait;
   private final WorkloadLabels selfLabels;
   private final List<AutoCloseable> closeables = new ArrayList<>(); // in reverse order of closing
   private final Map<String, ClientDeclaration> declarations = new LinkedHashMap<>(); // guarded by this
@@ -115,19 +121,39 @@ public final class Mesh implements AutoCloseable {
   private @Nullable DirectoryConfigSource directory;
   private @Nullable WorkloadCertificateManager certificates;
   private volatile @Nullable InboundContext inbound;
+  private @Nullable AdminServer admin;
 
-  private Mesh(Builder b) {
+  Mesh(MeshBuilder b) {
     this.identity = b.identity;
     this.self = new WorkloadInstance(identity.name(), identity.namespace(), b.address, identity.ports(),
         identity.labels(), identity.serviceAccount(), b.locality);
     this.clock = b.clock;
+    this.startupWait = b.startupWait;
     this.selfLabels = WorkloadLabels.of(self, null).withPrincipal(identity.spiffeId().toString());
     this.mapper = b.mapper != null ? b.mapper
         : new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    MeterRegistry registry = b.meterRegistry;
-    this.ownedRegistry = registry == null ? new SimpleMeterRegistry() : null;
-    this.telemetry = Telemetry.create(registry != null ? registry : ownedRegistry,
-        b.openTelemetry != null ? b.openTelemetry : OpenTelemetry.noop(), b.telemetryConfig);
+    // The admin endpoint scrapes Prometheus text. A user's Prometheus registry is scraped as it is;
+    // another registry (Datadog, a SimpleMeterRegistry) keeps getting every meter, and with the
+    // admin endpoint on the mesh records to both it and a private Prometheus registry it scrapes.
+    MeterRegistry user = b.meterRegistry;
+    MeterRegistry recordTo;
+    if (user instanceof PrometheusMeterRegistry p) {
+      prometheus = p;
+      recordTo = p;
+    } else if (user == null) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ownedRegistries.add(prometheus);
+      recordTo = prometheus;
+    } else if (b.admin != null) {
+      prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ownedRegistries.add(prometheus);
+      recordTo = new CompositeMeterRegistry(io.micrometer.core.instrument.Clock.SYSTEM, List.of(user, prometheus));
+    } else {
+      prometheus = null;
+      recordTo = user;
+    }
+    this.telemetry = Telemetry.create(recordTo, b.openTelemetry != null ? b.openTelemetry : OpenTelemetry.noop(),
+        b.telemetryConfig);
     this.composer = new ConfigComposer(b.endpoints, snapshot -> {
       try {
         telemetry.meshletMetrics().configVersion(snapshot.version());
@@ -138,13 +164,13 @@ public final class Mesh implements AutoCloseable {
   }
 
   /** A builder for the service {@code app}'s {@code @MeshService} declares; its {@code @MeshClient} fields are declared too. */
-  public static Builder builder(Class<?> app) {
-    return new Builder(ServiceIdentity.fromAnnotation(app)).clients(app);
+  public static MeshBuilder builder(Class<?> app) {
+    return new MeshBuilder(ServiceIdentity.fromAnnotation(app)).clients(app);
   }
 
   /** A builder for {@code identity}. */
-  public static Builder builder(ServiceIdentity identity) {
-    return new Builder(identity);
+  public static MeshBuilder builder(ServiceIdentity identity) {
+    return new MeshBuilder(identity);
   }
 
   /**
@@ -157,10 +183,10 @@ public final class Mesh implements AutoCloseable {
     return builder(app).build();
   }
 
-  private void start(Builder b) throws IOException, GeneralSecurityException {
+  void start(MeshBuilder b) throws IOException, GeneralSecurityException {
     // Annotations first: a bad value fails before any thread is started.
     for (Class<?> type : b.annotated) {
-      collect(type, declarations);
+      ClientDeclarations.collect(type, declarations);
     }
     composer.apply(ConfigLayer.ANNOTATION, AnnotationCompiler.compile(identity.namespace(), List.copyOf(declarations.values())),
         "annotations");
@@ -177,11 +203,18 @@ public final class Mesh implements AutoCloseable {
     pool = new ConnectionPool(5, 5, TimeUnit.MINUTES);
     OkHttpClient.Builder base = new OkHttpClient.Builder().dispatcher(new Dispatcher(threads)).connectionPool(pool);
     b.baseClient.accept(base);
+    baseClient = base.build();
     // The workload certificate first: routing presents it on mesh mTLS connections.
-    if (b.mtls) {
+    if (b.mtlsOn()) {
       String what = "workload certificate for " + identity.spiffeId();
       readiness.require(what);
       CertificateSigner signer = b.signer;
+      DiscoveryCertificateSigner fromDiscovery = null;
+      if (signer == null && b.caDirectory == null && b.discovery instanceof DiscoveryAgentSource agent) {
+        // As Istio's agent: the discovery server's CA signs the workload's CSR (token first, then mTLS).
+        fromDiscovery = DiscoveryCertificateSigner.create(agent.config(self), baseClient, b.clock);
+        signer = fromDiscovery;
+      }
       if (signer == null) {
         CaConfig ca = CaConfig.of(TrustDomain.of(identity.trustDomain()));
         SecureRandom random = new SecureRandom();
@@ -194,6 +227,9 @@ public final class Mesh implements AutoCloseable {
           .clock(b.clock).start();
       certificates = manager;
       closeables.add(manager);
+      if (fromDiscovery != null) {
+        fromDiscovery.authenticateWith(manager.keyManager()); // renewals prove the identity with the current certificate
+      }
       readiness.satisfied(what);
       try {
         telemetry.meshletMetrics().certificateExpiry(identity.spiffeId().toString(),
@@ -215,9 +251,15 @@ public final class Mesh implements AutoCloseable {
     b.routing.accept(rb);
     routing = rb.build();
     closeables.add(routing);
-    baseClient = base.build();
-    outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing());
+    outbound = new OutboundInterceptor(this, readiness, b.startupWait, b.clock, telemetry.tracing(),
+        PeerMetadata.encode(selfLabels));
     httpClient = wrap(baseClient);
+    if (b.admin != null) {
+      // Before the config sources: /healthz/ready answers 503 with what is missing while they load.
+      admin = AdminServer.start(this, b.admin, b.clock);
+      closeables.add(admin);
+      log.info("mesh {} admin endpoint on http://{}:{}/", name, admin.address().getHostString(), admin.address().getPort());
+    }
 
     if (b.configDirectory != null) {
       String what = "config from " + b.configDirectory;
@@ -328,7 +370,7 @@ public final class Mesh implements AutoCloseable {
    */
   public <T> T inject(T target) {
     declare(target.getClass());
-    for (Field f : fields(target.getClass())) {
+    for (Field f : ClientDeclarations.fields(target.getClass())) {
       MeshClient mc = f.getAnnotation(MeshClient.class);
       if (mc == null) {
         continue;
@@ -339,14 +381,14 @@ public final class Mesh implements AutoCloseable {
       } else if (f.getType().isInterface()) {
         value = DeclarativeClients.create(f.getType(), mc.value().trim(), httpClient(), mapper);
       } else {
-        throw new IllegalArgumentException("@MeshClient on " + where(f) + ": type " + f.getType().getName()
+        throw new IllegalArgumentException("@MeshClient on " + ClientDeclarations.where(f) + ": type " + f.getType().getName()
             + " (expected: OkHttpClient or an interface with @GET/@POST methods)");
       }
       try {
         f.setAccessible(true);
         f.set(target, value);
       } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot set @MeshClient field " + where(f) + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("cannot set @MeshClient field " + ClientDeclarations.where(f) + ": " + e.getMessage(), e);
       }
     }
     return target;
@@ -354,7 +396,8 @@ public final class Mesh implements AutoCloseable {
 
   /**
    * What the server adapters need from this mesh: the config in force, the identity and labels,
-   * the certificate, the clock, and telemetry (a server span whose context the request's outbound
+   * the certificate, the clock, readiness (a request arriving before it waits up to the startup
+   * wait, then gets 503 {@code x-meshlet-not-ready}), and telemetry (a server span whose context the request's outbound
    * calls carry on, and Istio's {@code reporter="destination"} metrics).
    *
    * <pre>{@code
@@ -367,8 +410,10 @@ public final class Mesh implements AutoCloseable {
     if (context == null) {
       synchronized (this) {
         if (inbound == null) {
-          inbound = InboundContext.of(composer::snapshot, identity.workloadIdentity(), identity.labels(), certificates,
-              MeshInboundTelemetry.of(telemetry, WorkloadLabels.of(self, null), ServiceLabels.ofHost(self.host())), clock);
+          inbound = new ReadyInboundContext(InboundContext.of(composer::snapshot, identity.workloadIdentity(),
+              identity.labels(), certificates,
+              MeshInboundTelemetry.of(telemetry, WorkloadLabels.of(self, null), ServiceLabels.ofHost(self.host())), clock),
+              readiness, startupWait);
         }
         context = inbound;
       }
@@ -432,6 +477,21 @@ public final class Mesh implements AutoCloseable {
     return Objects.requireNonNull(routing);
   }
 
+  /**
+   * The Prometheus registry the admin endpoint's {@code /stats/prometheus} scrapes: the user's own
+   * when it is one, else a private one the mesh records to (by default, or next to a user's other
+   * registry when the admin endpoint is on). Empty with a user's non-Prometheus registry and no admin.
+   */
+  public Optional<PrometheusMeterRegistry> prometheusRegistry() {
+    return Optional.ofNullable(prometheus);
+  }
+
+  /** Where the admin endpoint listens (the port chosen when 0 was asked), when it is on. */
+  public Optional<InetSocketAddress> adminAddress() {
+    AdminServer a = admin;
+    return a == null ? Optional.empty() : Optional.of(a.address());
+  }
+
   /** The JSON mapper declarative clients use. */
   public ObjectMapper objectMapper() {
     return mapper;
@@ -470,15 +530,15 @@ public final class Mesh implements AutoCloseable {
     if (pool != null) {
       pool.evictAll();
     }
-    if (ownedRegistry != null) {
-      ownedRegistry.close();
+    for (MeterRegistry r : ownedRegistries) {
+      r.close();
     }
     log.info("mesh {} closed", identity.name());
   }
 
   private synchronized void declare(Class<?> type) {
     Map<String, ClientDeclaration> next = new LinkedHashMap<>(declarations);
-    collect(type, next);
+    ClientDeclarations.collect(type, next);
     if (next.size() == declarations.size()) {
       return;
     }
@@ -486,220 +546,5 @@ public final class Mesh implements AutoCloseable {
         "annotations");
     declarations.clear();
     declarations.putAll(next);
-  }
-
-  /** The declarations on {@code type} (an interface, or a class's fields) into {@code into}, by where. */
-  private static void collect(Class<?> type, Map<String, ClientDeclaration> into) {
-    if (type.isInterface()) {
-      ClientDeclaration d = ClientDeclaration.of(type, null, type.getName());
-      if (d != null) {
-        into.putIfAbsent(d.where(), d);
-      }
-      return;
-    }
-    for (Field f : fields(type)) {
-      ClientDeclaration d = ClientDeclaration.of(f, null, where(f));
-      if (d != null) {
-        into.putIfAbsent(d.where(), d);
-        if (f.getType().isInterface() && f.getType().getAnnotation(MeshClient.class) != null) {
-          collect(f.getType(), into);
-        }
-      }
-    }
-  }
-
-  private static List<Field> fields(Class<?> type) {
-    List<Field> out = new ArrayList<>();
-    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      for (Field f : c.getDeclaredFields()) {
-        if (!Modifier.isStatic(f.getModifiers())) {
-          out.add(f);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static String where(Field f) {
-    return f.getDeclaringClass().getName() + "." + f.getName();
-  }
-
-  /**
-   * Configures a {@link Mesh}: every setting but the identity has a default. {@link #build()}
-   * starts it; a failure there (a bad annotation, a missing directory, a CA that cannot be read)
-   * releases whatever was started and throws.
-   */
-  public static final class Builder {
-    private final ServiceIdentity identity;
-    private final List<Class<?>> annotated = new ArrayList<>();
-    private final List<WorkloadInstance> endpoints = new ArrayList<>();
-    private @Nullable Path configDirectory;
-    private @Nullable DiscoverySource discovery;
-    private boolean mtls;
-    private @Nullable Path caDirectory;
-    private @Nullable CertificateSigner signer;
-    private @Nullable MeterRegistry meterRegistry;
-    private @Nullable OpenTelemetry openTelemetry;
-    private TelemetryConfig telemetryConfig = TelemetryConfig.ofDefaults();
-    private @Nullable ObjectMapper mapper;
-    private Consumer<OkHttpClient.Builder> baseClient = c -> {};
-    private Consumer<MeshRouting.Builder> routing = r -> {};
-    private Duration startupWait = DEFAULT_STARTUP_WAIT;
-    private Clock clock = Clock.systemUTC();
-    private String address = "127.0.0.1";
-    private @Nullable String locality;
-
-    private Builder(ServiceIdentity identity) {
-      this.identity = Objects.requireNonNull(identity, "identity");
-    }
-
-    /**
-     * Declares the {@code @MeshClient}s of {@code types}: annotated interfaces, and annotated
-     * fields of classes. Their policies are compiled at {@link #build()}, so a bad value fails start.
-     */
-    public Builder clients(Class<?>... types) {
-      annotated.addAll(List.of(types));
-      return this;
-    }
-
-    /** A directory of Istio YAML, watched and hot-reloaded; the mesh is ready once it loaded cleanly. */
-    public Builder configDirectory(Path directory) {
-      this.configDirectory = Objects.requireNonNull(directory, "directory");
-      return this;
-    }
-
-    /** The discovery server's client; the mesh is ready once it accepted a first update. */
-    public Builder discovery(DiscoverySource discovery) {
-      this.discovery = Objects.requireNonNull(discovery, "discovery");
-      return this;
-    }
-
-    /** Endpoints known without discovery: handy for tests and demos. */
-    public Builder endpoints(WorkloadInstance... instances) {
-      endpoints.addAll(List.of(instances));
-      return this;
-    }
-
-    /**
-     * One endpoint of {@code service} (in this service's namespace) at {@code address:port} on port
-     * {@code http}. It declares no identity, so it is taken to be outside the mesh (Istio's
-     * {@code security.istio.io/tlsMode: disabled}): auto mTLS calls it in plaintext. Declare a mesh
-     * workload, called over mesh mTLS, with {@link #endpoints} and its service account.
-     */
-    public Builder endpoint(String service, String address, int port) {
-      return endpoints(new WorkloadInstance(service, identity.namespace(), address, Map.of("http", port),
-          Map.of(TlsUpstream.TLS_MODE_LABEL, "disabled"), null, null));
-    }
-
-    /**
-     * Turns on a workload certificate; the mesh is ready once it holds one. Without a {@link
-     * #certificateSigner}, a local CA signs it: persisted in {@link #caDirectory} when set, else
-     * in memory (development only: peers of other processes will not trust it).
-     */
-    public Builder mtls(boolean mtls) {
-      this.mtls = mtls;
-      return this;
-    }
-
-    /** Where the local CA is kept (Istio's cacerts layout), made on first start; implies {@link #mtls}. */
-    public Builder caDirectory(Path caDirectory) {
-      this.caDirectory = Objects.requireNonNull(caDirectory, "caDirectory");
-      this.mtls = true;
-      return this;
-    }
-
-    /** Who signs the workload certificate (the discovery server's CA); implies {@link #mtls}. */
-    public Builder certificateSigner(CertificateSigner signer) {
-      this.signer = Objects.requireNonNull(signer, "signer");
-      this.mtls = true;
-      return this;
-    }
-
-    /** Where metrics go; by default a private {@link SimpleMeterRegistry} the mesh closes (readable through {@link #telemetry}). */
-    public Builder meterRegistry(MeterRegistry registry) {
-      this.meterRegistry = Objects.requireNonNull(registry, "registry");
-      return this;
-    }
-
-    /** Where spans go; by default {@link OpenTelemetry#noop()} (no spans, inbound trace headers still passed on). */
-    public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
-      return this;
-    }
-
-    public Builder telemetry(TelemetryConfig config) {
-      this.telemetryConfig = Objects.requireNonNull(config, "config");
-      return this;
-    }
-
-    /** The mapper declarative clients use; by default one that ignores unknown properties. */
-    public Builder objectMapper(ObjectMapper mapper) {
-      this.mapper = Objects.requireNonNull(mapper, "mapper");
-      return this;
-    }
-
-    /** Adjusts the base OkHttp client (timeouts, interceptors); the mesh sets its dispatcher and pool. */
-    public Builder baseClient(Consumer<OkHttpClient.Builder> configure) {
-      this.baseClient = Objects.requireNonNull(configure, "configure");
-      return this;
-    }
-
-    /** Adjusts routing (retry budget, idempotent methods, mirror capacity, random source). */
-    public Builder routing(Consumer<MeshRouting.Builder> configure) {
-      this.routing = Objects.requireNonNull(configure, "configure");
-      return this;
-    }
-
-    /** How long a call made before the mesh is ready waits for it (default 10 s); zero fails at once. */
-    public Builder startupWait(Duration wait) {
-      if (wait.isNegative()) {
-        throw new IllegalArgumentException("startupWait: " + wait + " (expected: >= 0)");
-      }
-      this.startupWait = wait;
-      return this;
-    }
-
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** The address this workload registers (default 127.0.0.1). */
-    public Builder address(String address) {
-      this.address = Objects.requireNonNull(address, "address");
-      return this;
-    }
-
-    /** This workload's {@code region/zone/subzone}, for locality-aware load balancing. */
-    public Builder locality(@Nullable String locality) {
-      this.locality = locality;
-      return this;
-    }
-
-    /**
-     * Starts the mesh. It is ready at once when every source answered synchronously (annotations,
-     * a valid directory, a local CA); with discovery, or a directory that is refused, see {@link
-     * Mesh#awaitReady}.
-     *
-     * @throws InvalidAnnotationException when an annotation holds a bad value
-     * @throws IllegalArgumentException when the config directory does not exist
-     * @throws UncheckedIOException when the CA cannot be read or the certificate not obtained
-     */
-    public Mesh build() {
-      Mesh mesh = new Mesh(this);
-      try {
-        mesh.start(this);
-        return mesh;
-      } catch (IOException e) {
-        mesh.close();
-        throw new UncheckedIOException("mesh " + identity.name() + " cannot start: " + e.getMessage(), e);
-      } catch (GeneralSecurityException e) {
-        mesh.close();
-        throw new IllegalStateException("mesh " + identity.name() + " cannot get its certificate: " + e.getMessage(), e);
-      } catch (RuntimeException | Error e) {
-        mesh.close();
-        throw e;
-      }
-    }
   }
 }

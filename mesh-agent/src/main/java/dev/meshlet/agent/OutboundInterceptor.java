@@ -1,6 +1,7 @@
 package dev.meshlet.agent;
 
 import dev.meshlet.agent.context.RequestScope;
+import dev.meshlet.agent.server.PeerMetadata;
 import dev.meshlet.core.telemetry.tracing.HttpTracing;
 import dev.meshlet.routing.MeshCallException;
 import dev.meshlet.routing.MeshHeaders;
@@ -21,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * The mesh's first step on every outbound call, before routing: holds the call until the mesh is
  * ready (bounded), then carries the served request's context on: its propagated headers, the
  * parent of the call's client spans (one per attempt, started by {@link ClientTelemetry}), and its
- * deadline as {@link MeshHeaders#DEADLINE_MS}, which routing turns into the call's timeout.
+ * deadline as {@link MeshHeaders#DEADLINE_MS}, which routing turns into the call's timeout; and
+ * adds this workload's {@link PeerMetadata} so the server can label its metrics with who called.
  */
 final class OutboundInterceptor implements Interceptor {
   private final Mesh mesh;
@@ -29,9 +31,13 @@ final class OutboundInterceptor implements Interceptor {
   private final Duration startupWait;
   private final Clock clock;
   private final HttpTracing tracing;
+  /** This workload's {@link PeerMetadata}, encoded once. */
+  private final String peerMetadata;
   private final Map<Call, RequestScope> captured = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
-  OutboundInterceptor(Mesh mesh, Readiness readiness, Duration startupWait, Clock clock, HttpTracing tracing) {
+  OutboundInterceptor(Mesh mesh, Readiness readiness, Duration startupWait, Clock clock, HttpTracing tracing,
+      String peerMetadata) {
+    this.peerMetadata = peerMetadata;
     this.mesh = mesh;
     this.readiness = readiness;
     this.startupWait = startupWait;
@@ -61,6 +67,9 @@ final class OutboundInterceptor implements Interceptor {
       ctx = RequestScope.current().orElse(null);
     }
     Request.Builder b = request.newBuilder();
+    if (request.header(PeerMetadata.HEADER) == null) {
+      b.header(PeerMetadata.HEADER, peerMetadata); // the server's reporter="destination" labels of this caller
+    }
     boolean appTraced = request.header("traceparent") != null || request.header("b3") != null
         || request.header("x-b3-traceid") != null;
     if (ctx != null) {

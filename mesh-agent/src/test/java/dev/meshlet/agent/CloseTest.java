@@ -1,6 +1,7 @@
 package dev.meshlet.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,6 +81,46 @@ class CloseTest {
       assertThat(newThreads(before)).isEmpty();
       assertThat(pool.connectionCount()).isZero();
       assertThat(mesh.isReady()).isFalse();
+    }
+  }
+
+  @Test
+  void closeLeavesNoSocketOpenAndNoPortBoundAmongEverythingTheMeshStarted() throws Exception {
+    assumeTrue(OpenSockets.available(), "Linux /proc");
+    Files.writeString(dir.resolve("empty.yaml"), "");
+    try (Upstream reviews = new Upstream()) {
+      Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+      Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage")).configDirectory(dir).mtls(true).admin(0)
+          .endpoint("reviews", "127.0.0.1", reviews.port()).build();
+      int admin = mesh.adminAddress().orElseThrow().getPort();
+      for (int i = 0; i < 3; i++) {
+        try (Response r = mesh.httpClient().newCall(new Request.Builder().url("http://reviews/" + i).build()).execute()) {
+          r.body().string();
+        }
+      }
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", admin)) {
+        s.getOutputStream().write("GET /healthz/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+            .startsWith("HTTP/1.1 200");
+      }
+      assertThat(OpenSockets.connectedTo(reviews.port())).as("pooled connections to the upstream").isNotEmpty();
+      assertThat(OpenSockets.onLocalPort(admin)).as("the admin listener").isNotEmpty();
+      assertThat(newThreads(before)).anySatisfy(n -> assertThat(n).isEqualTo("meshlet-productpage-admin"));
+
+      mesh.close();
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while ((!newThreads(before).isEmpty() || !OpenSockets.connectedTo(reviews.port()).isEmpty()
+          || !OpenSockets.onLocalPort(admin).isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(OpenSockets.connectedTo(reviews.port())).as("sockets to the upstream after close").isEmpty();
+      assertThat(OpenSockets.onLocalPort(admin)).as("sockets on the admin port after close").isEmpty();
+      assertThat(newThreads(before)).isEmpty();
+      try (java.net.ServerSocket again = new java.net.ServerSocket(admin, 1, java.net.InetAddress.getLoopbackAddress())) {
+        assertThat(again.getLocalPort()).as("the admin port is free again").isEqualTo(admin);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import dev.meshlet.routing.retry.RetryBudgetConfig;
 import java.io.Closeable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -80,6 +81,16 @@ public final class MeshRouting implements Closeable {
    */
   public RoutePlan plan(Request request) {
     return Planner.plan(context, request);
+  }
+
+  /**
+   * Every outbound cluster calls have used, with its endpoints' load-balancer and outlier state
+   * and its pool usage, as compiled under the config in force (admin {@code /clusters}). A cluster
+   * appears once a call has gone to it; after a config change it shows the endpoints of the last
+   * compile until the next call recompiles it.
+   */
+  public List<ClusterStatus> clusters() {
+    return context.clusters();
   }
 
   /** Mirror copies dropped so far because mirror capacity was full (or the body could not be copied). */

@@ -1,6 +1,7 @@
 package dev.meshlet.examples.bookinfo;
 
 import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.discovery.DiscoveryAgentSource;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
@@ -31,7 +32,7 @@ public final class ServiceMesh implements AutoCloseable {
     this.self = Objects.requireNonNull(self, "self");
     ServiceIdentity identity = new ServiceIdentity(self.service(), self.namespace(), self.labels(),
         self.serviceAccount(), null, self.ports());
-    Mesh.Builder builder = Mesh.builder(identity).address(self.address()).meterRegistry(meters);
+    MeshBuilder builder = Mesh.builder(identity).address(self.address()).meterRegistry(meters);
     if (discovery != null) {
       String bootstrap = Objects.requireNonNull(token, "token");
       String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");

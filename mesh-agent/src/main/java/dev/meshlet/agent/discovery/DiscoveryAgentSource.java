@@ -37,15 +37,20 @@ public final class DiscoveryAgentSource implements DiscoverySource {
     return new DiscoveryAgentSource(settings);
   }
 
-  @Override
-  public void start(WorkloadInstance self, DiscoverySink sink) {
+  /** The agent's config for {@code self}: the workload's identity, address, ports and labels, then the settings. */
+  public DiscoveryConfig config(WorkloadInstance self) {
     DiscoveryConfig.Builder builder = DiscoveryConfig.builder()
         .identity(self.service(), self.namespace(), self.serviceAccount())
         .address(self.address())
         .ports(self.ports())
         .labels(self.labels());
     settings.accept(builder);
-    agent = DiscoveryAgent.builder(builder.build(), view -> {
+    return builder.build();
+  }
+
+  @Override
+  public void start(WorkloadInstance self, DiscoverySink sink) {
+    agent = DiscoveryAgent.builder(config(self), view -> {
       DiscoveryAck ack = sink.apply(new DiscoveryUpdate(Long.toString(view.version()), view.resources(), view.workloads()));
       return ack.accepted() ? ApplyOutcome.applied() : ApplyOutcome.refused(Objects.requireNonNull(ack.error()));
     }).start();

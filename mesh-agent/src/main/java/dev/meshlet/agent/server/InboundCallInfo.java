@@ -5,6 +5,7 @@ import dev.meshlet.tls.identity.WorkloadIdentity;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What telemetry learns of an inbound request when it starts: enough for Istio's
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param traceHeaders the caller's trace context headers (lower-case names), to continue its trace
  * @param localPort the port the request reached
  * @param start when the chain saw the request
+ * @param peerMetadata the caller's {@link PeerMetadata#HEADER}, null when it sent none
  */
 public record InboundCallInfo(
     WorkloadIdentity destination,
@@ -29,7 +31,14 @@ public record InboundCallInfo(
     String authority,
     Map<String, String> traceHeaders,
     int localPort,
-    Instant start) {
+    Instant start,
+    @Nullable String peerMetadata) {
+
+  /** Without peer metadata. */
+  public InboundCallInfo(WorkloadIdentity destination, SourceIdentity source, ConnectionSecurity security, String method,
+      String pathAndQuery, String authority, Map<String, String> traceHeaders, int localPort, Instant start) {
+    this(destination, source, security, method, pathAndQuery, authority, traceHeaders, localPort, start, null);
+  }
 
   public InboundCallInfo {
     Objects.requireNonNull(destination, "destination");

@@ -90,6 +90,18 @@ public final class InboundChain {
     return new InboundChain(context, snapshot, WorkloadMtls.DEFAULT, WorkloadAuthorizer.none(), refusal, denied);
   }
 
+  /**
+   * A chain that refuses every request with 503 and {@link InboundHeaders#NOT_READY}: for requests
+   * that arrived before the mesh was ready and waited for it in vain, so none is served without its
+   * config.
+   */
+  static InboundChain notReady(InboundContext context, ConfigSnapshot snapshot, String why, LongAdder denied) {
+    String header = why.replaceAll("[\\r\\n]+", " ");
+    Refusal refusal = new Refusal(503, "mesh not ready: waiting for " + why + "\n",
+        Map.of(InboundHeaders.NOT_READY, header.length() > 512 ? header.substring(0, 512) : header), false, "");
+    return new InboundChain(context, snapshot, WorkloadMtls.DEFAULT, WorkloadAuthorizer.none(), refusal, denied);
+  }
+
   /** This chain's policies, kept in force under {@code refused}, a snapshot that could not be compiled. */
   InboundChain withSnapshot(ConfigSnapshot refused) {
     return new InboundChain(context, refused, mtls, authorizer, broken, denied);
@@ -124,7 +136,8 @@ public final class InboundChain {
     Map<String, String> trace = traceHeaders(request);
     Instant now = context.clock().instant();
     InboundTelemetry.Observation observation = start(new InboundCallInfo(context.identity(), source, security,
-        request.method(), request.pathAndQuery(), request.authority(), trace, request.localPort(), now));
+        request.method(), request.pathAndQuery(), request.authority(), trace, request.localPort(), now,
+        request.headers().get(PeerMetadata.HEADER)));
 
     if (broken != null) {
       return refused(peer, source, security, broken, observation);

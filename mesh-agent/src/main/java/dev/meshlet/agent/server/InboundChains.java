@@ -1,7 +1,9 @@
 package dev.meshlet.agent.server;
 
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +18,7 @@ public final class InboundChains {
 
   private final InboundContext context;
   private final LongAdder denied = new LongAdder();
+  private final AtomicInteger waiting = new AtomicInteger();
   private volatile InboundChain current;
 
   private InboundChains(InboundContext context) {
@@ -33,8 +36,19 @@ public final class InboundChains {
     return context;
   }
 
-  /** The chain of the snapshot in force now. */
+  /**
+   * The chain of the snapshot in force now. Before the mesh is ready, this waits for readiness (a
+   * bounded time, the runtime's startup wait) and then gives the chain of the config that made it
+   * ready, or, when the wait ran out, one that refuses the request with 503 {@link
+   * InboundHeaders#NOT_READY}: a request is never served under an empty or partial config.
+   */
   public InboundChain current() {
+    if (!context.isReady()) {
+      InboundChain refusal = awaitReady();
+      if (refusal != null) {
+        return refusal;
+      }
+    }
     InboundChain chain = current;
     ConfigSnapshot snapshot = context.snapshot();
     if (chain.snapshot() == snapshot) {
@@ -48,6 +62,27 @@ public final class InboundChains {
       }
       return chain;
     }
+  }
+
+  /** Requests waiting now for the mesh to be ready. */
+  public int waitingForReadiness() {
+    return waiting.get();
+  }
+
+  private @Nullable InboundChain awaitReady() {
+    waiting.incrementAndGet();
+    try {
+      if (context.awaitReady()) {
+        return null;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      waiting.decrementAndGet();
+    }
+    List<String> missing = context.waitingFor();
+    return InboundChain.notReady(context, context.snapshot(),
+        missing.isEmpty() ? "nothing: the mesh is closed" : String.join("; ", missing), denied);
   }
 
   /** How many requests authorization has denied, over all snapshots. */

@@ -5,6 +5,7 @@ import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.tls.identity.WorkloadIdentity;
 import dev.meshlet.tls.workload.WorkloadCertificateManager;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -34,6 +35,29 @@ public interface InboundContext {
 
   /** The clock deadlines are measured with. */
   Clock clock();
+
+  /**
+   * Whether requests may be served: the runtime's config from every source and, with mTLS, its
+   * certificate are in place. One volatile read; a fixed context is always ready.
+   */
+  default boolean isReady() {
+    return true;
+  }
+
+  /**
+   * Waits, a bounded time the runtime chooses (the {@code Mesh}'s {@code startupWait}), for
+   * readiness.
+   *
+   * @return true when ready, false when the wait ran out or the runtime closed
+   */
+  default boolean awaitReady() throws InterruptedException {
+    return isReady();
+  }
+
+  /** What readiness still waits for, with the reason where one is known; for the 503's body. */
+  default List<String> waitingFor() {
+    return List.of();
+  }
 
   /** The namespace whose selector-less policies are mesh-wide; Istio's {@code istio-system} by default. */
   default String rootNamespace() {

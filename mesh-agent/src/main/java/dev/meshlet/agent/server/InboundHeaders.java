@@ -20,5 +20,8 @@ public final class InboundHeaders {
   /** On a 403 from authorization: {@code namespace/name} of the policy that denied, when one did. */
   public static final String AUTHZ_POLICY = "x-meshlet-authz-policy";
 
+  /** On a 503 because the mesh is not ready yet: what it waits for. */
+  public static final String NOT_READY = "x-meshlet-not-ready";
+
   private InboundHeaders() {}
 }

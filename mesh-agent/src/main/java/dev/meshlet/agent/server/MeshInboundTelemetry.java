@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@link InboundTelemetry} over Meshlet's {@link Telemetry}: a server span continuing the caller's
  * trace (W3C or B3), whose context outbound calls made while serving carry on; Istio's metrics
  * and access log with {@code reporter=destination}, the caller's principal and namespace (what
- * mutual TLS proves; the rest of its labels are {@code unknown}, as Istio reports a caller without
- * metadata exchange) and {@code connection_security_policy} {@code mutual_tls} or {@code none}.
+ * mutual TLS proves), its workload, app, version and canonical service from its {@link PeerMetadata}
+ * header ({@code unknown} without one, as Istio reports a caller without metadata exchange) and
+ * {@code connection_security_policy} {@code mutual_tls} or {@code none}.
  */
 public final class MeshInboundTelemetry implements InboundTelemetry {
 
@@ -34,7 +35,7 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
   private final ServiceLabels service;
   private final LongSupplier nanoTime;
   private final TrafficLabels plaintext;
-  private final Map<String, TrafficLabels> byPrincipal = new ConcurrentHashMap<>();
+  private final Map<String, TrafficLabels> byCaller = new ConcurrentHashMap<>();
 
   private MeshInboundTelemetry(Telemetry telemetry, WorkloadLabels self, ServiceLabels service, LongSupplier nanoTime) {
     this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
@@ -72,7 +73,7 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     ServerSpan span = telemetry.tracing().startServer(trace::get, new ServerRequestInfo(call.method(),
         call.security() == ConnectionSecurity.MUTUAL_TLS ? "https" : "http", path, query, null,
         host.isEmpty() ? null : host, call.localPort(), null, null, null));
-    TrafficLabels labels = labels(call.source(), call.security());
+    TrafficLabels labels = labels(call.source(), call.security(), call.peerMetadata());
     return new Observation() {
       @Override
       public Map<String, String> propagation(Map<String, String> inbound) {
@@ -115,17 +116,26 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     };
   }
 
-  private TrafficLabels labels(SourceIdentity source, ConnectionSecurity security) {
-    String principal = source.principal();
-    if (principal == null || security != ConnectionSecurity.MUTUAL_TLS) {
+  private TrafficLabels labels(SourceIdentity source, ConnectionSecurity security, @Nullable String metadata) {
+    boolean mutual = security == ConnectionSecurity.MUTUAL_TLS && source.principal() != null;
+    if (!mutual && metadata == null) {
       return plaintext;
     }
-    TrafficLabels labels = byPrincipal.get(principal);
+    String principal = mutual ? source.principal() : null;
+    String key = (principal == null ? "" : principal) + '\n' + (metadata == null ? "" : metadata);
+    TrafficLabels labels = byCaller.get(key);
     if (labels == null) {
-      labels = TrafficLabels.destination(new WorkloadLabels(null, source.namespace(), "spiffe://" + principal,
-          null, null, null, null, null), self, service, true);
-      if (byPrincipal.size() < MAX_CACHED_CALLERS) {
-        byPrincipal.putIfAbsent(principal, labels);
+      // Labels from the caller's header are kept only while the cache has room: a header is the
+      // caller's word, and label sets must stay bounded whatever callers send.
+      boolean room = byCaller.size() < MAX_CACHED_CALLERS;
+      WorkloadLabels peer = room ? PeerMetadata.decode(metadata, principal, mutual ? source.namespace() : null) : null;
+      if (peer == null) {
+        peer = mutual ? new WorkloadLabels(null, source.namespace(), "spiffe://" + principal, null, null, null, null, null)
+            : WorkloadLabels.UNKNOWN_PEER;
+      }
+      labels = TrafficLabels.destination(peer, self, service, mutual);
+      if (room) {
+        byCaller.putIfAbsent(key, labels);
       }
     }
     return labels;

@@ -3,8 +3,15 @@ package dev.meshlet.agent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.tls.testing.Command;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +187,70 @@ public abstract class InboundAdapterContract {
     // Telemetry ends after the response is written, so the three records may land in any order.
     MeshFixture.eventually(() -> assertThat(mesh.telemetry.ended)
         .extracting(MeshFixture.RecordingTelemetry.Ended::responseFlags).containsExactlyInAnyOrder("RBAC", "RBAC", ""));
+  }
+
+  private static final String REFUSED_YAML = """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: ratings, namespace: default}
+      spec:
+        hosts: [ratings]
+        http:
+        - route:
+          - destination: {host: ratings}
+            weight: -5
+      """;
+
+  private static final String DENY_ADMIN = """
+      apiVersion: security.istio.io/v1
+      kind: AuthorizationPolicy
+      metadata: {name: deny-admin, namespace: default}
+      spec:
+        action: DENY
+        rules:
+        - to: [{operation: {paths: ["/admin*"]}}]
+      """;
+
+  @Test
+  void aRequestBeforeTheMeshIsReadyWaitsABoundedTimeThenIsRefusedWith503NamingWhatIsMissing() throws Exception {
+    Path config = Files.createDirectory(dir.resolve("not-ready"));
+    Files.writeString(config.resolve("mesh.yaml"), REFUSED_YAML);
+    try (Mesh notReady = Mesh.builder(ServiceIdentity.of("reviews")).configDirectory(config)
+        .startupWait(Duration.ofMillis(200)).build()) {
+      Running server = started(notReady.inboundContext());
+
+      try (Response response = call(mesh.plain, "http://127.0.0.1:" + server.port() + "/reviews/1")) {
+        assertThat(response.code()).isEqualTo(503);
+        assertThat(response.header(InboundHeaders.NOT_READY)).contains("config from " + config).contains("weight");
+        assertThat(response.body().string()).startsWith("mesh not ready: waiting for config from " + config);
+      }
+      assertThat(mesh.handled).as("the handler never runs under an empty config").hasValue(0);
+    }
+  }
+
+  @Test
+  void aRequestWaitingForReadinessIsServedUnderTheConfigThatMadeTheMeshReady() throws Exception {
+    Path config = Files.createDirectory(dir.resolve("becomes-ready"));
+    Files.writeString(config.resolve("mesh.yaml"), REFUSED_YAML);
+    try (Mesh notReady = Mesh.builder(ServiceIdentity.of("reviews")).configDirectory(config)
+        .startupWait(Duration.ofSeconds(20)).build()) {
+      Running server = started(notReady.inboundContext());
+      CompletableFuture<Integer> pending = CompletableFuture.supplyAsync(() -> {
+        try {
+          return status(mesh.plain, "http://127.0.0.1:" + server.port() + "/admin/users");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      MeshFixture.eventually(() -> assertThat(server.chains().waitingForReadiness()).isEqualTo(1));
+
+      Files.writeString(config.resolve("mesh.yaml"), DENY_ADMIN);
+      notReady.reloadConfig();
+
+      assertThat(pending.get(10, TimeUnit.SECONDS)).as("denied by the policy that came with readiness").isEqualTo(403);
+      assertThat(mesh.handled).hasValue(0);
+      assertThat(status(mesh.plain, "http://127.0.0.1:" + server.port() + "/reviews/1")).isEqualTo(200);
+    }
   }
 
   @Test

@@ -112,6 +112,7 @@ final class Attempts {
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
         tried.add(endpoint);
+        tls = cluster.tls(endpoint);
         // TLS clusters are dialed over https; a plaintext one keeps the application's scheme (never downgraded).
         HttpUrl.Builder url = upstream.url().newBuilder();
         if (tls.isTls()) {
@@ -156,7 +157,7 @@ final class Attempts {
           listen(observer, endpoint, 0, e, null, started);
           throw failure(ResponseFlag.UF, "TLS (" + tls.mode() + (tls.automatic() ? ", auto mTLS" : "") + ") to "
               + (endpoint == null ? upstream.url().host() + ":" + upstream.url().port() : endpoint.hostPort())
-              + " failed: " + tlsReason(ssl), e);
+              + " failed: " + tlsReason(ssl, tls), e);
         }
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
@@ -200,17 +201,13 @@ final class Attempts {
   }
 
   /** Why a TLS connection failed, naming the SPIFFE IDs the cluster's server may have when that was the check. */
-  private String tlsReason(SSLException e) {
+  private String tlsReason(SSLException e, ClientTls tls) {
     String message = String.valueOf(e.getMessage());
-    if (e instanceof SSLPeerUnverifiedException && tls().isMeshMtls()) {
+    if (e instanceof SSLPeerUnverifiedException && tls.isMeshMtls()) {
       return "the server's SPIFFE ID is not one the destination may have (expected: "
           + (cluster.allowedPeers.isEmpty() ? "any of the trust domain" : "one of " + cluster.allowedPeers) + "): " + message;
     }
     return message;
-  }
-
-  private ClientTls tls() {
-    return cluster.tls;
   }
 
   /** An endpoint for this try: healthy (not ejected), and not one tried before when the policy says so. */

@@ -8,6 +8,7 @@ import dev.meshlet.routing.policy.EffectivePolicy;
 import dev.meshlet.routing.pool.PoolLimiter;
 import dev.meshlet.routing.resolve.Service;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,14 +26,23 @@ final class Cluster {
   final @Nullable OutlierDetector outlier;
   final PoolLimiter limiter;
   final DestinationState state;
-  /** How attempts connect: decided once per snapshot; plaintext without a client TLS factory. */
+  /**
+   * How attempts connect, decided once per snapshot (plaintext without a client TLS factory): for
+   * every endpoint, unless {@link #endpointTls} decides otherwise, and for original-destination
+   * clusters, which have no endpoints.
+   */
   final ClientTls tls;
+  /**
+   * Auto mTLS decides per endpoint, as Istio does: set only when the endpoints differ (some in
+   * the mesh, some not, or some whose PeerAuthentication is DISABLE); empty when all share {@link #tls}.
+   */
+  private final Map<Endpoint, ClientTls> endpointTls;
   /** The SPIFFE IDs the server may present under mesh mTLS, for messages; empty: any of the trust domain. */
   final List<String> allowedPeers;
 
   Cluster(String name, Service service, int port, List<Endpoint> endpoints, EffectivePolicy policy,
       @Nullable LoadBalancer balancer, @Nullable OutlierDetector outlier, PoolLimiter limiter, DestinationState state,
-      ClientTls tls, List<String> allowedPeers) {
+      ClientTls tls, Map<Endpoint, ClientTls> endpointTls, List<String> allowedPeers) {
     this.name = name;
     this.service = service;
     this.port = port;
@@ -43,7 +53,17 @@ final class Cluster {
     this.limiter = limiter;
     this.state = state;
     this.tls = tls;
+    this.endpointTls = Map.copyOf(endpointTls);
     this.allowedPeers = List.copyOf(allowedPeers);
+  }
+
+  /** How an attempt to {@code endpoint} connects (null: original destination, no endpoint). */
+  ClientTls tls(@Nullable Endpoint endpoint) {
+    if (endpoint == null || endpointTls.isEmpty()) {
+      return tls;
+    }
+    ClientTls t = endpointTls.get(endpoint);
+    return t == null ? tls : t;
   }
 
   String name() {

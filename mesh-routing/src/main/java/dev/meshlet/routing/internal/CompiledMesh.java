@@ -19,10 +19,14 @@ import dev.meshlet.tls.client.ClientTlsFactory;
 import dev.meshlet.tls.client.DestinationTls;
 import dev.meshlet.tls.client.TlsUpstream;
 import dev.meshlet.tls.identity.SpiffeId;
+import dev.meshlet.tls.mode.PeerAuthenticationPolicy;
+import dev.meshlet.core.config.security.PeerAuthentication.Mode;
 import dev.meshlet.tls.identity.TrustDomain;
 import dev.meshlet.tls.identity.WorkloadIdentity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
@@ -43,6 +47,7 @@ final class CompiledMesh {
   private final ConcurrentHashMap<String, RouteTable> tables = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DestinationPolicies> policies = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<ClusterKey, Optional<Cluster>> clusters = new ConcurrentHashMap<>();
+  private volatile @Nullable PeerAuthenticationPolicy peerAuthentication;
 
   CompiledMesh(ConfigSnapshot config, EndpointRegistry registry, MeshContext ctx) {
     this.config = config;
@@ -99,18 +104,25 @@ final class CompiledMesh {
     OutlierDetector outlier = state.outlier(policy.outlier(), endpoints);
     PoolLimiter limiter = state.limiter(policy.pool());
     List<String> peers = new ArrayList<>();
-    ClientTls tls = clientTls(host, subset, port, service, endpoints, peers);
-    return new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls, peers);
+    Map<Endpoint, ClientTls> endpointTls = new HashMap<>();
+    ClientTls tls = clientTls(host, subset, port, service, endpoints, peers, endpointTls);
+    Cluster cluster = new Cluster(name, service, port, endpoints, policy, balancer, outlier, limiter, state, tls,
+        endpointTls, peers);
+    state.compiled(cluster);
+    return cluster;
   }
 
   /**
-   * The cluster's client TLS: the DestinationRule's {@code tls} for the subset and port, else auto
-   * mTLS, which speaks mesh mTLS when every endpoint is a mesh workload (it registered a service
-   * account, or carries Istio's tlsMode label) and expects the endpoints' service accounts (in the
-   * service's namespace and this workload's trust domain) as the server's SPIFFE ID.
+   * The cluster's client TLS: the DestinationRule's {@code tls} for the subset and port, for every
+   * endpoint; else auto mTLS, decided per endpoint as Istio does: mesh mTLS toward an endpoint that
+   * is a mesh workload (it registered a service account, or carries Istio's tlsMode label) unless
+   * the PeerAuthentication of that workload and port is DISABLE, plaintext toward the others. Mesh
+   * mTLS expects the endpoints' service accounts (in the service's namespace and this workload's
+   * trust domain) as the server's SPIFFE ID. Per-endpoint answers go to {@code endpointTls} only
+   * when the endpoints differ; the returned value is the one for every other attempt.
    */
   private ClientTls clientTls(String host, @Nullable String subset, int port, Service service, List<Endpoint> endpoints,
-      List<String> peers) {
+      List<String> peers, Map<Endpoint, ClientTls> endpointTls) {
     ClientTlsFactory factory = ctx.clientTls;
     if (factory == null) {
       return ClientTls.AUTO_PLAINTEXT;
@@ -136,8 +148,44 @@ final class CompiledMesh {
     } else {
       accounts.forEach(a -> peers.add(a.toString()));
     }
-    TlsUpstream upstream = inMesh ? TlsUpstream.mesh(host, accounts) : new TlsUpstream(host, false, accounts, null);
-    return factory.resolve(settings, upstream);
+    if (settings != null) {
+      TlsUpstream upstream = inMesh ? TlsUpstream.mesh(host, accounts) : new TlsUpstream(host, false, accounts, null);
+      return factory.resolve(settings, upstream);
+    }
+    // Auto mTLS: the cluster-wide answer serves endpoints that all agree (and original destination).
+    ClientTls common = null;
+    boolean mixed = false;
+    for (Endpoint e : endpoints) {
+      ClientTls t = factory.resolve(null, autoUpstream(host, service, e, accounts));
+      endpointTls.put(e, t);
+      mixed |= common != null && !common.equals(t);
+      common = common == null ? t : common;
+    }
+    if (!mixed) {
+      endpointTls.clear();
+      return common != null ? common : factory.resolve(null, TlsUpstream.external(host));
+    }
+    return factory.resolve(null, TlsUpstream.external(host));
+  }
+
+  /** What auto mTLS knows of one endpoint: in the mesh or not, and its PeerAuthentication mode on its port. */
+  private TlsUpstream autoUpstream(String host, Service service, Endpoint e, Set<SpiffeId> accounts) {
+    if (!TlsUpstream.isMeshEndpoint(e.serviceAccount(), e.labels())) {
+      return TlsUpstream.external(host);
+    }
+    Mode mode = peerAuthentication().forWorkload(service.namespace(), e.labels()).modeFor(e.port());
+    return TlsUpstream.mesh(host, accounts).withServerMode(mode);
+  }
+
+  /** The snapshot's PeerAuthentications, indexed the first time a cluster needs them. */
+  private PeerAuthenticationPolicy peerAuthentication() {
+    PeerAuthenticationPolicy p = peerAuthentication;
+    if (p == null) {
+      // A race builds it twice at worst: it is immutable and the same either way.
+      p = PeerAuthenticationPolicy.compile(config);
+      peerAuthentication = p;
+    }
+    return p;
   }
 
   /** The DestinationRule in force for {@code host}, for messages. */

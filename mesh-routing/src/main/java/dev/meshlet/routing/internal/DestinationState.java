@@ -1,6 +1,9 @@
 package dev.meshlet.routing.internal;
 
+import dev.meshlet.core.config.networking.LoadBalancerSettings;
+import dev.meshlet.routing.ClusterStatus;
 import dev.meshlet.routing.MeshCallListener;
+import dev.meshlet.routing.outlier.EndpointHealth;
 import dev.meshlet.routing.endpoint.Endpoint;
 import dev.meshlet.routing.lb.ActiveRequests;
 import dev.meshlet.routing.lb.LoadBalancerFactory;
@@ -9,7 +12,10 @@ import dev.meshlet.routing.outlier.OutlierDetector;
 import dev.meshlet.routing.pool.PoolConfig;
 import dev.meshlet.routing.pool.PoolLimiter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +33,8 @@ final class DestinationState {
   private final AtomicLong nextSweep = new AtomicLong();
   private @Nullable OutlierDetector outlier;
   private @Nullable PoolLimiter limiter;
+  /** The cluster last compiled for this destination, for the admin view; outlives snapshots as this state does. */
+  private volatile @Nullable Cluster last;
 
   DestinationState(String name, Clock clock, RandomGenerator random, @Nullable String locality,
       MeshCallListener listener) {
@@ -64,6 +72,37 @@ final class DestinationState {
   synchronized PoolLimiter limiter(PoolConfig config) {
     limiter = limiter == null ? new PoolLimiter(name, config) : limiter.reconfigure(config);
     return limiter;
+  }
+
+  void compiled(Cluster cluster) {
+    last = cluster;
+  }
+
+  /** What this destination looks like now, from the cluster last compiled for it; null before any. */
+  @Nullable ClusterStatus status() {
+    Cluster c = last;
+    if (c == null) {
+      return null;
+    }
+    OutlierDetector detector = c.outlier;
+    Map<Endpoint, EndpointHealth> health = new HashMap<>();
+    if (detector != null) {
+      for (EndpointHealth h : detector.health()) {
+        health.put(h.endpoint(), h);
+      }
+    }
+    List<ClusterStatus.EndpointStatus> endpoints = new ArrayList<>();
+    for (Endpoint e : c.endpoints) {
+      endpoints.add(new ClusterStatus.EndpointStatus(e, balancers.activeRequests().count(e), health.get(e)));
+    }
+    LoadBalancerSettings lb = c.policy.loadBalancer();
+    String algorithm = lb == null ? "LEAST_REQUEST"
+        : lb.simple() != null ? lb.simple().name()
+        : lb.consistentHash() != null ? "CONSISTENT_HASH" : "LEAST_REQUEST";
+    String[] parts = name.split("\\|", 4);
+    return new ClusterStatus(name, c.service.fqdn(), c.port, parts.length == 4 && !parts[2].isEmpty() ? parts[2] : null,
+        algorithm, c.tls.mode().name(), detector != null, detector != null && detector.isPanic(), c.limiter.stats(),
+        endpoints);
   }
 
   /** Runs the detector's periodic sweep when its interval has passed; called from the request path, no timer needed. */

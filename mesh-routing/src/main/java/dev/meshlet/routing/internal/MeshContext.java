@@ -10,6 +10,10 @@ import dev.meshlet.routing.retry.RetryBudget;
 import dev.meshlet.routing.retry.RetryBudgetConfig;
 import java.time.Clock;
 import java.time.Duration;
+import dev.meshlet.routing.ClusterStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -114,6 +118,20 @@ public final class MeshContext {
     DestinationState s = destinations.get(name);
     return s != null ? s
         : destinations.computeIfAbsent(name, k -> new DestinationState(k, clock, random, locality, listener));
+  }
+
+  /** Every destination a call has used, as it looks now, by name: the admin {@code /clusters} view. */
+  public List<ClusterStatus> clusters() {
+    current(); // compiles a pending snapshot, so the view shows the endpoints calls would use
+    List<ClusterStatus> out = new ArrayList<>();
+    for (DestinationState s : destinations.values()) {
+      ClusterStatus status = s.status();
+      if (status != null) {
+        out.add(status);
+      }
+    }
+    out.sort(Comparator.comparing(ClusterStatus::name));
+    return out;
   }
 
   /** The retry budget toward {@code service}; it outlives snapshots. */

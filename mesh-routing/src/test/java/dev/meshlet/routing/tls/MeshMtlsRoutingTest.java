@@ -19,7 +19,9 @@ import dev.meshlet.tls.workload.InProcessSigner;
 import dev.meshlet.tls.workload.WorkloadCertificateManager;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,23 @@ class MeshMtlsRoutingTest {
     mesh.start(CallerIdentity.of("productpage", "default"), 42, b -> b.clientTls(ClientTlsFactory.of(clientCerts)));
   }
 
+  /** The distinct bodies of twenty calls to reviews: which endpoints answered, in whichever TLS. */
+  private Set<String> twentyCalls() throws Exception {
+    Set<String> bodies = new HashSet<>();
+    for (int i = 0; i < 20; i++) {
+      bodies.add(mesh.body("http://reviews/reviews/" + i));
+    }
+    return bodies;
+  }
+
+  /** A plaintext server that registered as reviews with a service account: auto mTLS sees a mesh workload. */
+  private Backend plainServerRegisteredAsMeshWorkload() {
+    Backend plain = mesh.backend(REVIEWS, "plain");
+    mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
+        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+    return plain;
+  }
+
   private static Endpoint workload(int port, String serviceAccount) {
     return new Endpoint("127.0.0.1", port, Map.of(), null, 1, serviceAccount);
   }
@@ -98,10 +117,61 @@ class MeshMtlsRoutingTest {
   }
 
   @Test
-  void destinationRuleTlsDisableForcesPlaintextToAMeshWorkload() throws Exception {
+  void autoMtlsDecidesPerEndpointWhenAClusterMixesMeshAndPlainWorkloads() throws Exception {
     Backend plain = mesh.backend(REVIEWS, "plain");
+    mesh.register(REVIEWS, workload(server.port(), "reviews"));
+    startMesh();
+
+    assertThat(twentyCalls()).containsExactlyInAnyOrder("plain", "hello cluster.local/ns/default/sa/productpage\n");
+    assertThat(plain.received()).isNotEmpty();
+    assertThat(server.requests()).isPositive();
+    assertThat(plain.received().size() + server.requests()).isEqualTo(20);
+  }
+
+  @Test
+  void autoMtlsSendsPlaintextToAMeshWorkloadWhosePeerAuthenticationIsDisable() throws Exception {
+    Backend plain = plainServerRegisteredAsMeshWorkload();
+    mesh.config("""
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata: {name: default, namespace: default}
+        spec: {mtls: {mode: DISABLE}}
+        """);
+    startMesh();
+
+    assertThat(mesh.body("http://reviews/reviews/0")).isEqualTo("plain");
+    assertThat(plain.received()).hasSize(1);
+  }
+
+  @Test
+  void aPortLevelDisableOfOneWorkloadLeavesTheOthersOnMtls() throws Exception {
+    Backend legacy = mesh.backend(REVIEWS, "legacy");
     mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
-        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+        .add(REVIEWS, new Endpoint("127.0.0.1", legacy.port(), Map.of("app", "legacy"), null, 1, "reviews"))
+        .add(REVIEWS, new Endpoint("127.0.0.1", server.port(), Map.of("app", "reviews"), null, 1, "reviews"))
+        .build());
+    mesh.config("""
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata: {name: strict, namespace: default}
+        spec: {mtls: {mode: STRICT}}
+        ---
+        apiVersion: security.istio.io/v1
+        kind: PeerAuthentication
+        metadata: {name: legacy, namespace: default}
+        spec:
+          selector: {matchLabels: {app: legacy}}
+          portLevelMtls: {"%d": {mode: DISABLE}}
+        """.formatted(legacy.port()));
+    startMesh();
+
+    assertThat(twentyCalls()).containsExactlyInAnyOrder("legacy", "hello cluster.local/ns/default/sa/productpage\n");
+    assertThat(legacy.received().size() + server.requests()).isEqualTo(20);
+  }
+
+  @Test
+  void destinationRuleTlsDisableForcesPlaintextToAMeshWorkload() throws Exception {
+    Backend plain = plainServerRegisteredAsMeshWorkload();
     mesh.config("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
@@ -134,9 +204,7 @@ class MeshMtlsRoutingTest {
 
   @Test
   void withoutAClientTlsFactoryEveryAttemptIsPlaintextAsBefore() throws Exception {
-    Backend plain = mesh.backend(REVIEWS, "plain");
-    mesh.endpoints.set(dev.meshlet.routing.endpoint.EndpointRegistry.builder()
-        .add(REVIEWS, workload(plain.port(), "reviews")).build());
+    Backend plain = plainServerRegisteredAsMeshWorkload();
     mesh.start();
 
     assertThat(mesh.body("http://reviews/reviews/0")).isEqualTo("plain");

@@ -17,6 +17,7 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +54,13 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh's certificate authority. It either owns a root it made on first start (and persisted),
@@ -81,6 +84,8 @@ public final class CertificateAuthority {
   private final TrustBundle trustBundle;
   private final X500Name issuer;
   private final AuthorityKeyIdentifier authorityKeyIdentifier;
+  /** The signing key in BouncyCastle's form when it is EC (see {@link EcdsaOperations}); null for RSA. */
+  private final EcdsaOperations.@Nullable CaKey ecSigningKey;
 
   CertificateAuthority(CaConfig config, Clock clock, SecureRandom random, PrivateKey signingKey,
       List<X509Certificate> caChain, TrustBundle trustBundle) {
@@ -101,6 +106,12 @@ public final class CertificateAuthority {
       this.authorityKeyIdentifier = extensionUtils().createAuthorityKeyIdentifier(signingCertificate);
     } catch (CertificateException e) {
       throw new IllegalArgumentException("signing certificate cannot be encoded: " + e.getMessage(), e);
+    }
+    try {
+      this.ecSigningKey = signingKey instanceof ECKey
+          ? new EcdsaOperations.CaKey(signingKey, KeyType.signatureAlgorithmFor(signingKey), random) : null;
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("signing key cannot be used: " + e.getMessage(), e);
     }
   }
 
@@ -290,13 +301,24 @@ public final class CertificateAuthority {
   }
 
   private static void checkSignature(PKCS10CertificationRequest csr, boolean rsa) throws CsrRejectedException {
+    AlgorithmIdentifier algorithm = csr.getSignatureAlgorithm();
+    if (!rsa && !EcdsaOperations.isCsrSignatureAlgorithm(algorithm)) {
+      throw new CsrRejectedException(Reason.BAD_SIGNATURE, "signature algorithm " + algorithm.getAlgorithm()
+          + " does not fit the request's EC key (expected: ECDSA with SHA-256, SHA-384 or SHA-512)");
+    }
     boolean valid;
     try {
-      // The JDK's KeyFactory does not resolve key algorithm OIDs, so name the algorithm here
-      // rather than registering BouncyCastle as a provider.
-      PublicKey key = KeyFactory.getInstance(rsa ? "RSA" : "EC")
-          .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
-      valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+      ContentVerifierProvider verifier;
+      if (rsa) {
+        // The JDK's KeyFactory does not resolve key algorithm OIDs, so name the algorithm here
+        // rather than registering BouncyCastle as a provider.
+        PublicKey key = KeyFactory.getInstance("RSA")
+            .generatePublic(new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded()));
+        verifier = new JcaContentVerifierProviderBuilder().build(key);
+      } else {
+        verifier = EcdsaOperations.csrVerifier(csr.getSubjectPublicKeyInfo());
+      }
+      valid = csr.isSignatureValid(verifier);
     } catch (GeneralSecurityException | IOException | OperatorCreationException | PKCSException
         | RuntimeException e) {
       throw new CsrRejectedException(Reason.BAD_SIGNATURE, "signature cannot be checked: " + e.getMessage(), e);
@@ -399,7 +421,14 @@ public final class CertificateAuthority {
     } catch (CertIOException e) {
       throw new IllegalStateException("cannot build the certificate of " + id + ": " + e.getMessage(), e);
     }
-    return sign(builder, signingKey);
+    if (ecSigningKey == null) {
+      return sign(builder, signingKey);
+    }
+    try {
+      return toX509(builder.build(ecSigningKey.newSigner()));
+    } catch (OperatorCreationException e) {
+      throw new IllegalStateException("cannot sign the certificate of " + id + ": " + e.getMessage(), e);
+    }
   }
 
   static X509Certificate selfSignedRoot(CaConfig config, KeyPair keys, Instant now, SecureRandom random) {
@@ -424,12 +453,19 @@ public final class CertificateAuthority {
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) {
     try {
-      // The JDK's providers sign; BouncyCastle only encodes.
+      // The root, and an RSA CA's certificates: the JDK's providers sign, BouncyCastle only encodes.
       ContentSigner signer = new JcaContentSignerBuilder(KeyType.signatureAlgorithmFor(key)).build(key);
-      X509CertificateHolder holder = builder.build(signer);
-      return new JcaX509CertificateConverter().getCertificate(holder);
-    } catch (OperatorCreationException | CertificateException e) {
+      return toX509(builder.build(signer));
+    } catch (OperatorCreationException e) {
       throw new IllegalStateException("cannot sign a certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static X509Certificate toX509(X509CertificateHolder holder) {
+    try {
+      return new JcaX509CertificateConverter().getCertificate(holder);
+    } catch (CertificateException e) {
+      throw new IllegalStateException("cannot read back a certificate just signed: " + e.getMessage(), e);
     }
   }
 

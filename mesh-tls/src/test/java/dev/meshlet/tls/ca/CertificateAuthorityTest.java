@@ -188,6 +188,18 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void aP384RootSignsWithSha384AndTheJdkVerifiesIt() throws Exception {
+    CertificateAuthority p384 = CertificateAuthority.selfSigned(
+        CaConfig.ofDefaults().withRootKeyType(KeyType.EC_P384), clock, RANDOM);
+
+    X509Certificate leaf = p384.sign(CertificateRequests.create(KeyType.EC_P256.generate(RANDOM), REVIEWS), REVIEWS)
+        .certificate();
+
+    assertThat(leaf.getSigAlgName()).isEqualTo("SHA384withECDSA");
+    leaf.verify(p384.rootCertificate().getPublicKey());
+  }
+
+  @Test
   void neverIssuesBeyondItsOwnExpiry() throws Exception {
     CertificateAuthority shortLived = CertificateAuthority.selfSigned(
         CaConfig.ofDefaults().withRootTtl(Duration.ofHours(2)), clock, RANDOM);
@@ -253,6 +265,30 @@ class CertificateAuthorityTest {
         .isInstanceOf(CsrRejectedException.class)
         .satisfies(e -> assertThat(((CsrRejectedException) e).reason()).isEqualTo(Reason.BAD_SIGNATURE))
         .hasMessageContaining("signature does not verify with the request's public key");
+  }
+
+  @Test
+  void refusesAnEcRequestSignedWithSha1EvenWhenTheSignatureIsValid() {
+    KeyPair keys = KeyType.EC_P256.generate(RANDOM);
+    byte[] sha1 = CsrFixtures.resigned(CertificateRequests.create(keys, REVIEWS), keys, "SHA1withECDSA");
+
+    assertThatThrownBy(() -> ca.sign(sha1, REVIEWS))
+        .isInstanceOf(CsrRejectedException.class)
+        .hasMessage("CSR refused (BAD_SIGNATURE): signature algorithm 1.2.840.10045.4.1 does not fit the"
+            + " request's EC key (expected: ECDSA with SHA-256, SHA-384 or SHA-512)");
+  }
+
+  @Test
+  void verifiesEcRequestsSignedWithSha384AndSha512() throws Exception {
+    KeyPair keys = KeyType.EC_P256.generate(RANDOM);
+    byte[] csr = CertificateRequests.create(keys, REVIEWS);
+
+    for (String algorithm : List.of("SHA384withECDSA", "SHA512withECDSA")) {
+      byte[] resigned = CsrFixtures.resigned(csr, keys, algorithm);
+      assertThat(ca.sign(resigned, REVIEWS).certificate().getPublicKey()).isEqualTo(keys.getPublic());
+      byte[] foreign = CsrFixtures.resigned(csr, KeyType.EC_P256.generate(RANDOM), algorithm);
+      assertThatThrownBy(() -> ca.sign(foreign, REVIEWS)).hasMessageContaining("BAD_SIGNATURE");
+    }
   }
 
   @Test

@@ -74,10 +74,15 @@ final class CsrFixtures {
 
   /** The same request body, signed by another key: what a requester without the key could send. */
   static byte[] withForeignSignature(byte[] der, KeyPair other) {
+    return resigned(der, other, "SHA256withECDSA");
+  }
+
+  /** The same request body, signed again by {@code keys} with the JCA signature {@code algorithm}. */
+  static byte[] resigned(byte[] der, KeyPair keys, String algorithm) {
     try {
       CertificationRequest original = new PKCS10CertificationRequest(der).toASN1Structure();
       byte[] body = original.getCertificationRequestInfo().getEncoded();
-      var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(other.getPrivate());
+      var signer = new JcaContentSignerBuilder(algorithm).build(keys.getPrivate());
       signer.getOutputStream().write(body);
       return new CertificationRequest(original.getCertificationRequestInfo(), signer.getAlgorithmIdentifier(),
           new org.bouncycastle.asn1.DERBitString(signer.getSignature())).getEncoded();

@@ -150,6 +150,41 @@ class MeshTlsHandshakeTest {
     assertThat(server.requests()).isEqualTo(1);
   }
 
+  @Test
+  void aServerThatStopsMidHandshakeFailsTheCallAndTheClientClosesItsConnection() throws Exception {
+    try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.CountDownLatch clientClosed = new java.util.concurrent.CountDownLatch(1);
+      Thread peer = new Thread(() -> {
+        try (Socket s = stalling.accept()) {
+          InputStream in = s.getInputStream();
+          in.read(new byte[512]); // the ClientHello
+          // A ServerHello record header and the first bytes of its body, then nothing more.
+          s.getOutputStream().write(new byte[] {0x16, 0x03, 0x03, 0x00, 0x7a, 0x02, 0x00, 0x00, 0x76, 0x03, 0x03});
+          s.getOutputStream().flush();
+          while (in.read() >= 0) {
+            // wait for the client to give up
+          }
+          clientClosed.countDown();
+        } catch (IOException e) {
+          clientClosed.countDown(); // a reset also means the client let go
+        }
+      });
+      peer.start();
+      OkHttpClient client = client(PRODUCTPAGE, host -> AllowedPeers.only(REVIEWS), MeshHostnameVerifier.anyMeshPeer())
+          .newBuilder().connectTimeout(java.time.Duration.ofMillis(500)).readTimeout(java.time.Duration.ofMillis(500))
+          .build();
+
+      assertThatThrownBy(() -> client.newCall(new Request.Builder()
+          .url("https://127.0.0.1:" + stalling.getLocalPort() + "/").build()).execute())
+          .isInstanceOf(IOException.class);
+
+      assertThat(clientClosed.await(5, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the client closed the half-open TLS connection").isTrue();
+      assertThat(client.connectionPool().connectionCount()).isZero();
+      peer.join(5_000);
+    }
+  }
+
   private OkHttpClient client(SpiffeId identity, Function<String, @Nullable AllowedPeers> allowedServers,
       MeshHostnameVerifier hostnameVerifier) throws Exception {
     if (clientCerts != null) {
