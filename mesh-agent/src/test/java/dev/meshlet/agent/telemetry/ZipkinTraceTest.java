@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.jdk.MeshJdkServer;
 import dev.meshlet.core.telemetry.TelemetryConfig;
@@ -134,7 +135,7 @@ class ZipkinTraceTest {
               ZipkinSpanExporter.builder().setEndpoint(zipkin.spansEndpoint()).build()))
           .build();
       open.add(tracing);
-      Mesh.Builder mb = Mesh.builder(ServiceIdentity.of(name))
+      MeshBuilder mb = Mesh.builder(ServiceIdentity.of(name))
           .openTelemetry(OpenTelemetrySdk.builder().setTracerProvider(tracing).build())
           .telemetry(TelemetryConfig.ofDefaults().withInjectFormats(Set.of(format)));
       if (next != null) {
