@@ -34,6 +34,7 @@ final class Cluster implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType YAML = MediaType.get("application/yaml");
+  private static final String MESHCTL = "dev.meshlet.discovery.cli.Meshctl";
 
   /** One started workload. */
   record Workload(String service, String version, int port, int adminPort, int controlPort, Process process, Path log) {
@@ -44,6 +45,8 @@ final class Cluster implements AutoCloseable {
 
   private final Path workDir;
   private final String classPath;
+  /** meshctl's own class path (its jar): the discovery server's dependencies stay out of the workloads'. */
+  private final String meshctlClassPath;
   private final String java;
   private final PrintStream out;
   private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
@@ -52,10 +55,28 @@ final class Cluster implements AutoCloseable {
   private @Nullable String server;
   private @Nullable String adminToken;
 
-  Cluster(Path workDir, PrintStream out) {
+  /**
+   * Workloads run from this JVM's class path; the discovery server and meshctl from
+   * {@code meshctlJar}, or from this JVM's class path when null (the tests, where mesh-discovery
+   * is on it).
+   */
+  Cluster(Path workDir, @Nullable Path meshctlJar, PrintStream out) {
     this.workDir = workDir;
     this.out = out;
     this.classPath = System.getProperty("java.class.path");
+    if (meshctlJar == null) {
+      try {
+        Class.forName(MESHCTL, false, Cluster.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("meshctl is not on this class path: pass --meshctl JAR"
+            + " (mesh-discovery/target/meshctl.jar, as bin/demo does)");
+      }
+      this.meshctlClassPath = classPath;
+    } else if (!Files.isRegularFile(meshctlJar)) {
+      throw new IllegalStateException("--meshctl " + meshctlJar + ": no such file (bin/meshctl builds it)");
+    } else {
+      this.meshctlClassPath = meshctlJar.toAbsolutePath().toString();
+    }
     this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
@@ -77,9 +98,9 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  private Process launch(String name, List<String> args) throws IOException {
+  private Process launch(String name, String path, List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-        "-Xmx128m", "-cp", classPath));
+        "-Xmx128m", "-cp", path));
     command.addAll(args);
     Path log = workDir.resolve(name + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -92,7 +113,7 @@ final class Cluster implements AutoCloseable {
     int port = freePort();
     Path data = workDir.resolve("mesh-data");
     Files.createDirectories(data);
-    Process process = launch("discovery", List.of("dev.meshlet.discovery.cli.Meshctl", "server", "--port",
+    Process process = launch("discovery", meshctlClassPath, List.of(MESHCTL, "server", "--port",
         Integer.toString(port), "--data", data.toString(), "--plaintext",
         "--heartbeat", Long.toString(heartbeat.toSeconds()), "--lease-ttl", Long.toString(leaseTtl.toSeconds())));
     server = "http://127.0.0.1:" + port;
@@ -138,7 +159,7 @@ final class Cluster implements AutoCloseable {
       args.add(reviewsTimeout.toMillis() + "ms");
     }
     String name = service + "-" + version + "-" + port;
-    Process process = launch(name, args);
+    Process process = launch(name, classPath, args);
     Workload workload = new Workload(service, version, port, adminPort, controlPort, process, workDir.resolve(name + ".log"));
     workloads.put(workload.name(), workload);
     return workload;
@@ -198,8 +219,8 @@ final class Cluster implements AutoCloseable {
    * would on this discovery server; returns what it printed, or throws with it when it fails.
    */
   String meshctl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath,
-        "dev.meshlet.discovery.cli.Meshctl"));
+    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        meshctlClassPath, MESHCTL));
     command.addAll(List.of(args));
     command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

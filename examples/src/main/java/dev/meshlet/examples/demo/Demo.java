@@ -40,6 +40,11 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Logs and the discovery server's data. Default: a new temporary directory.")
   Path workDir;
 
+  @Option(names = "--meshctl", paramLabel = "JAR",
+      description = "meshctl's jar, to run the discovery server and meshctl from (bin/demo passes mesh-discovery/target/meshctl.jar)."
+          + " Default: this class path, when it holds meshctl.")
+  Path meshctlJar;
+
   @Option(names = "--steps", split = ",", paramLabel = "N", description = "Only these steps (1..9). Default: all.")
   List<Integer> only = new ArrayList<>();
 
@@ -76,7 +81,7 @@ public final class Demo implements Callable<Integer> {
   public Integer call() throws Exception {
     Path samplesDir = samples != null ? samples : findSamples();
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("meshlet-demo-");
-    Cluster cluster = new Cluster(dir, out);
+    Cluster cluster = new Cluster(dir, meshctlJar, out);
     AtomicBoolean stopping = new AtomicBoolean();
     // Ctrl-C or TERM: the hook stops every process. The steps still running meanwhile would only
     // report the processes going away, so from then on they print nothing.
