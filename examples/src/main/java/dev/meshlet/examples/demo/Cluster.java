@@ -52,6 +52,8 @@ final class Cluster implements AutoCloseable {
   private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
   private final List<Process> processes = new ArrayList<>();
   private final Map<String, Workload> workloads = new LinkedHashMap<>();
+  /** The discovery server's https API, trusting only its root and its SPIFFE ID (set once it started). */
+  private @Nullable OkHttpClient api;
   private @Nullable String server;
   private @Nullable String adminToken;
 
@@ -84,6 +86,11 @@ final class Cluster implements AutoCloseable {
     return Objects.requireNonNull(server, "discovery server not started");
   }
 
+  /** The mesh root the discovery server wrote: its API's certificate and every workload's chain to it. */
+  Path rootCertificate() {
+    return workDir.resolve("mesh-data").resolve("ca").resolve("root-cert.pem");
+  }
+
   Path workDir() {
     return workDir;
   }
@@ -108,28 +115,34 @@ final class Cluster implements AutoCloseable {
     return process;
   }
 
-  /** Starts the discovery server and waits until it answers. */
+  /** Starts the discovery server (its API over TLS, certificate from its own CA) and waits until it answers. */
   void startDiscovery(Duration heartbeat, Duration leaseTtl) throws IOException, InterruptedException {
     int port = freePort();
     Path data = workDir.resolve("mesh-data");
     Files.createDirectories(data);
     Process process = launch("discovery", meshctlClassPath, List.of(MESHCTL, "server", "--port",
-        Integer.toString(port), "--data", data.toString(), "--plaintext",
+        Integer.toString(port), "--data", data.toString(),
         "--heartbeat", Long.toString(heartbeat.toSeconds()), "--lease-ttl", Long.toString(leaseTtl.toSeconds())));
-    server = "http://127.0.0.1:" + port;
+    server = "https://127.0.0.1:" + port;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       if (!process.isAlive()) {
         throw new IOException("the discovery server exited with " + process.exitValue() + ": "
             + tail(workDir.resolve("discovery.log")));
       }
-      try (Response response = http.newCall(new Request.Builder().url(server + "/healthz").build()).execute()) {
-        if (response.isSuccessful() && Files.exists(data.resolve("admin-token"))) {
-          adminToken = Files.readString(data.resolve("admin-token")).trim();
-          return;
+      // The server writes its root and admin token before it listens.
+      if (api == null && Files.exists(rootCertificate()) && Files.exists(data.resolve("admin-token"))) {
+        api = DiscoveryTls.trustServer(http.newBuilder(), rootCertificate()).build();
+      }
+      if (api != null) {
+        try (Response response = api.newCall(new Request.Builder().url(server + "/healthz").build()).execute()) {
+          if (response.isSuccessful()) {
+            adminToken = Files.readString(data.resolve("admin-token")).trim();
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
         }
-      } catch (IOException notYet) {
-        // not listening yet
       }
       if (System.nanoTime() > deadline) {
         throw new IOException("the discovery server did not answer /healthz within 30 s: " + tail(workDir.resolve("discovery.log")));
@@ -153,7 +166,7 @@ final class Cluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("dev.meshlet.examples.bookinfo.BookinfoMain", service, "--version", version,
         "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
         "--control-port", Integer.toString(controlPort), "--discovery", server(),
-        "--token", token(service)));
+        "--token", token(service), "--trust-bundle", rootCertificate().toString()));
     if (reviewsTimeout != null) {
       args.add("--reviews-timeout");
       args.add(reviewsTimeout.toMillis() + "ms");
@@ -215,14 +228,15 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * Runs {@code meshctl ARGS --server URL --token-file ADMIN_TOKEN} as its own process, as a user
+   * Runs {@code meshctl ARGS --server URL --token-file ADMIN_TOKEN --ca-file ROOT} as its own process, as a user
    * would on this discovery server; returns what it printed, or throws with it when it fails.
    */
   String meshctl(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
         meshctlClassPath, MESHCTL));
     command.addAll(List.of(args));
-    command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString()));
+    command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString(),
+        "--ca-file", rootCertificate().toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(process);
     try {
@@ -299,7 +313,7 @@ final class Cluster implements AutoCloseable {
     } else {
       request.method(method, method.equals("POST") ? RequestBody.create(new byte[0]) : null);
     }
-    try (Response response = http.newCall(request.build()).execute()) {
+    try (Response response = Objects.requireNonNull(api, "discovery server not started").newCall(request.build()).execute()) {
       String text = response.body().string();
       if (!response.isSuccessful()) {
         throw new IOException(method + " " + path + ": " + response.code() + " " + text);
