@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
         "  bin/bookinfo reviews --version v2 --port 9082 --admin-port 15002 \\",
         "      --discovery https://127.0.0.1:15010 --token $TOKEN \\",
         "      --trust-bundle ./mesh-data/ca/root-cert.pem",
-        "  (a server started with 'meshctl server --plaintext' takes --discovery http://... and no bundle)"})
+        "  (a 'meshctl server --plaintext': --discovery http://..., no bundle)"})
 public final class BookinfoMain implements Callable<Integer> {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -57,8 +57,8 @@ public final class BookinfoMain implements Callable<Integer> {
   String token;
 
   @Option(names = "--trust-bundle", paramLabel = "FILE", defaultValue = "${env:MESHLET_TRUST_BUNDLE}",
-      description = {"The mesh root certificate(s), PEM, that an https discovery server's certificate chains to:",
-          "the server's DATA/ca/root-cert.pem (else $MESHLET_TRUST_BUNDLE). Needed with https://."})
+      description = "The mesh root certificate(s), PEM, that an https discovery server's certificate chains to:"
+          + " the server's DATA/ca/root-cert.pem (else $MESHLET_TRUST_BUNDLE). Needed with https://.")
   java.nio.file.Path trustBundle;
 
   @Option(names = {"-n", "--namespace"}, defaultValue = "default", paramLabel = "NS", description = "Namespace. Default: ${DEFAULT-VALUE}.")
