@@ -160,7 +160,8 @@ public final class Demo implements Callable<Integer> {
   /** Starts the discovery server and every workload, and waits until each is ready and SYNCED. */
   private void start(Cluster cluster) throws IOException, InterruptedException {
     cluster.startDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(10));
-    out.println("  discovery server  " + cluster.server());
+    out.println("  discovery server  " + cluster.server() + "  (TLS; the workloads trust its root "
+        + cluster.rootCertificate().getFileName() + " in mesh-data/ca)");
     for (String[] w : new String[][] {{"productpage", "v1"}, {"details", "v1"}, {"reviews", "v1"}, {"reviews", "v2"},
         {"reviews", "v3"}, {"ratings", "v1"}}) {
       cluster.startWorkload(w[0], w[1], null);
