@@ -24,7 +24,9 @@ import picocli.CommandLine.Parameters;
     footer = {"", "Example:",
         "  TOKEN=$(bin/meshctl token create reviews --data ./mesh-data)",
         "  bin/bookinfo reviews --version v2 --port 9082 --admin-port 15002 \\",
-        "      --discovery http://127.0.0.1:15010 --token $TOKEN"})
+        "      --discovery https://127.0.0.1:15010 --token $TOKEN \\",
+        "      --trust-bundle ./mesh-data/ca/root-cert.pem",
+        "  (a 'meshctl server --plaintext': --discovery http://..., no bundle)"})
 public final class BookinfoMain implements Callable<Integer> {
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -47,12 +49,17 @@ public final class BookinfoMain implements Callable<Integer> {
       description = "The demo's controls (POST /demo/fail?status=N, GET /demo/served); 0: any free one.")
   int controlPort;
 
-  @Option(names = "--discovery", paramLabel = "URL", description = "The discovery server, e.g. http://127.0.0.1:15010.")
+  @Option(names = "--discovery", paramLabel = "URL", description = "The discovery server, e.g. https://127.0.0.1:15010 (http:// for a --plaintext one).")
   String discovery;
 
   @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:MESHLET_TOKEN}",
       description = "Bootstrap token for this service's account (else $MESHLET_TOKEN).")
   String token;
+
+  @Option(names = "--trust-bundle", paramLabel = "FILE", defaultValue = "${env:MESHLET_TRUST_BUNDLE}",
+      description = "The mesh root certificate(s), PEM, that an https discovery server's certificate chains to:"
+          + " the server's DATA/ca/root-cert.pem (else $MESHLET_TRUST_BUNDLE). Needed with https://.")
+  java.nio.file.Path trustBundle;
 
   @Option(names = {"-n", "--namespace"}, defaultValue = "default", paramLabel = "NS", description = "Namespace. Default: ${DEFAULT-VALUE}.")
   String namespace = "default";
@@ -67,7 +74,7 @@ public final class BookinfoMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "Missing SERVICE (expected: productpage, details, reviews or ratings)");
     }
     BookinfoWorkload.Options options = new BookinfoWorkload.Options(BookinfoWorkload.Service.of(service), version,
-        namespace, port, adminPort, controlPort, discovery, token, java.util.Map.of(), parseDuration(reviewsTimeout));
+        namespace, port, adminPort, controlPort, discovery, token, trustBundle, java.util.Map.of(), parseDuration(reviewsTimeout));
     // Generous: on a busy machine the discovery server may take a while; Istio's sidecar waits too.
     BookinfoWorkload workload = BookinfoWorkload.start(options, Duration.ofSeconds(120));
     CountDownLatch stopped = new CountDownLatch(1);

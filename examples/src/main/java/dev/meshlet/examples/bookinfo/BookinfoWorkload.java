@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -58,12 +59,15 @@ public final class BookinfoWorkload implements AutoCloseable {
    *     {@code GET /demo/served}; kept off the admin endpoint, which is Meshlet's
    * @param discovery the discovery server's URL, or null to run alone (unknown hosts pass through)
    * @param token the bootstrap token proving the workload's service account, with {@code discovery}
+   * @param trustBundle the mesh root(s) an {@code https} discovery server's certificate chains to
+   *     (PEM), or null for an {@code http} one
    * @param peers base URLs of the services this one calls, by service name; a service not named is
    *     called as {@code http://NAME}, which the mesh resolves
    * @param reviewsTimeout productpage's timeout per try toward reviews
    */
   public record Options(Service service, String version, String namespace, int port, int adminPort, int controlPort,
-      @Nullable String discovery, @Nullable String token, Map<String, String> peers, Duration reviewsTimeout) {
+      @Nullable String discovery, @Nullable String token, @Nullable Path trustBundle, Map<String, String> peers,
+      Duration reviewsTimeout) {
     public Options {
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(version, "version");
@@ -80,12 +84,12 @@ public final class BookinfoWorkload implements AutoCloseable {
     public Options withPeer(String service, String baseUrl) {
       Map<String, String> more = new java.util.HashMap<>(peers);
       more.put(service, baseUrl);
-      return new Options(this.service, version, namespace, port, adminPort, controlPort, discovery, token, more, reviewsTimeout);
+      return new Options(this.service, version, namespace, port, adminPort, controlPort, discovery, token, trustBundle, more, reviewsTimeout);
     }
 
     /** These options with productpage's timeout per try toward reviews. */
     public Options withReviewsTimeout(Duration timeout) {
-      return new Options(service, version, namespace, port, adminPort, controlPort, discovery, token, peers, timeout);
+      return new Options(service, version, namespace, port, adminPort, controlPort, discovery, token, trustBundle, peers, timeout);
     }
 
     String peer(String name) {
@@ -94,7 +98,7 @@ public final class BookinfoWorkload implements AutoCloseable {
 
     /** Options for {@code service} in namespace default on any free ports, alone. */
     public static Options of(Service service, String version) {
-      return new Options(service, version, "default", 0, 0, 0, null, null, Map.of(), ProductPage.REVIEWS_TIMEOUT);
+      return new Options(service, version, "default", 0, 0, 0, null, null, null, Map.of(), ProductPage.REVIEWS_TIMEOUT);
     }
   }
 
@@ -115,7 +119,7 @@ public final class BookinfoWorkload implements AutoCloseable {
     int port = options.port() != 0 ? options.port() : freePort();
     WorkloadInstance self = new WorkloadInstance(name, options.namespace(), loopback.getHostAddress(),
         Map.of("http", port), Map.of("app", name, "version", options.version()), name, null);
-    this.mesh = new ServiceMesh(self, options.adminPort(), options.discovery(), options.token());
+    this.mesh = new ServiceMesh(self, options.adminPort(), options.discovery(), options.token(), options.trustBundle());
     this.server = MeshJdkServer.builder(mesh.inbound()).bindAddress(loopback).port(port)
         .handler("/", new Counting(handlerFor(options, mesh))).start();
     this.control = HttpServer.create(new InetSocketAddress(loopback, options.controlPort()), 0);

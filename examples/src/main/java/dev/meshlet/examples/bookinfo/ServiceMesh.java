@@ -3,12 +3,11 @@ package dev.meshlet.examples.bookinfo;
 import dev.meshlet.agent.Mesh;
 import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.discovery.DiscoveryAgentSource;
-import dev.meshlet.agent.discovery.DiscoveryCertificateSigner;
-import dev.meshlet.agent.discovery.DiscoveryConfig;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.InboundContext;
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.core.registry.WorkloadInstance;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import okhttp3.OkHttpClient;
@@ -24,17 +23,17 @@ public final class ServiceMesh implements AutoCloseable {
 
   private final WorkloadInstance self;
   private final Mesh mesh;
-  /** The signer's own client: it talks to the discovery server before the mesh's client exists. */
-  private final OkHttpClient signerClient = new OkHttpClient();
 
   /**
    * A mesh for {@code self}; with {@code discovery} it registers there with {@code token}, takes
    * its config from there and has its certificate signed by the server's CA (so calls to other
    * mesh workloads go out over mTLS and its port also accepts mTLS), else it runs alone in
-   * plaintext (unknown hosts pass through). Its admin endpoint listens on loopback at
-   * {@code adminPort} (0: any free port).
+   * plaintext (unknown hosts pass through). An {@code https} server is trusted by the mesh
+   * root(s) in {@code trustBundle} (PEM; the server's {@code DATA/ca/root-cert.pem}). Its admin
+   * endpoint listens on loopback at {@code adminPort} (0: any free port).
    */
-  public ServiceMesh(WorkloadInstance self, int adminPort, @Nullable String discovery, @Nullable String token) {
+  public ServiceMesh(WorkloadInstance self, int adminPort, @Nullable String discovery, @Nullable String token,
+      @Nullable Path trustBundle) {
     this.self = Objects.requireNonNull(self, "self");
     ServiceIdentity identity = new ServiceIdentity(self.service(), self.namespace(), self.labels(),
         self.serviceAccount(), null, self.ports());
@@ -42,14 +41,18 @@ public final class ServiceMesh implements AutoCloseable {
     if (discovery != null) {
       String bootstrap = Objects.requireNonNull(token, "token");
       String name = self.service() + "-" + self.labels().getOrDefault("version", "v1") + "-" + self.ports().get("http");
-      builder.discovery(DiscoveryAgentSource.of(b -> b.servers(discovery).token(bootstrap).name(name)));
-      // The server's CA signs a CSR made here; the bootstrap token proves the service account.
-      // Explicit: the builder's default signer then proves renewals with the certificate over TLS,
-      // which needs the server's roots, and the demo's discovery server serves plain HTTP on loopback.
-      DiscoveryConfig signing = DiscoveryConfig.builder().servers(discovery).token(bootstrap)
-          .identity(self.service(), self.namespace(), self.serviceAccount()).address(self.address())
-          .ports(self.ports()).labels(self.labels()).build();
-      builder.certificateSigner(DiscoveryCertificateSigner.create(signing, signerClient));
+      if (discovery.startsWith("https:") && trustBundle == null) {
+        throw new IllegalArgumentException("trust bundle: missing for " + discovery
+            + " (expected: the mesh root, the discovery server's DATA/ca/root-cert.pem)");
+      }
+      // No signer given: the mesh's default is the server's CA, as Istio's agent does it (the
+      // first CSR proven by the bootstrap token, renewals by the certificate over mTLS).
+      builder.discovery(DiscoveryAgentSource.of(b -> {
+        b.servers(discovery).token(bootstrap).name(name);
+        if (trustBundle != null) {
+          b.trustBundle(trustBundle);
+        }
+      }));
     }
     this.mesh = builder.build();
   }
@@ -97,6 +100,5 @@ public final class ServiceMesh implements AutoCloseable {
   @Override
   public void close() {
     mesh.close();
-    signerClient.connectionPool().evictAll();
   }
 }

@@ -34,6 +34,7 @@ final class Cluster implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType YAML = MediaType.get("application/yaml");
+  private static final String MESHCTL = "dev.meshlet.discovery.cli.Meshctl";
 
   /** One started workload. */
   record Workload(String service, String version, int port, int adminPort, int controlPort, Process process, Path log) {
@@ -44,23 +45,50 @@ final class Cluster implements AutoCloseable {
 
   private final Path workDir;
   private final String classPath;
+  /** meshctl's own class path (its jar): the discovery server's dependencies stay out of the workloads'. */
+  private final String meshctlClassPath;
   private final String java;
   private final PrintStream out;
   private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
   private final List<Process> processes = new ArrayList<>();
   private final Map<String, Workload> workloads = new LinkedHashMap<>();
+  /** The discovery server's https API, trusting only its root and its SPIFFE ID (set once it started). */
+  private @Nullable OkHttpClient api;
   private @Nullable String server;
   private @Nullable String adminToken;
 
-  Cluster(Path workDir, PrintStream out) {
+  /**
+   * Workloads run from this JVM's class path; the discovery server and meshctl from
+   * {@code meshctlJar}, or from this JVM's class path when null (the tests, where mesh-discovery
+   * is on it).
+   */
+  Cluster(Path workDir, @Nullable Path meshctlJar, PrintStream out) {
     this.workDir = workDir;
     this.out = out;
     this.classPath = System.getProperty("java.class.path");
+    if (meshctlJar == null) {
+      try {
+        Class.forName(MESHCTL, false, Cluster.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("meshctl is not on this class path: pass --meshctl JAR"
+            + " (mesh-discovery/target/meshctl.jar, as bin/demo does)");
+      }
+      this.meshctlClassPath = classPath;
+    } else if (!Files.isRegularFile(meshctlJar)) {
+      throw new IllegalStateException("--meshctl " + meshctlJar + ": no such file (bin/meshctl builds it)");
+    } else {
+      this.meshctlClassPath = meshctlJar.toAbsolutePath().toString();
+    }
     this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   String server() {
     return Objects.requireNonNull(server, "discovery server not started");
+  }
+
+  /** The mesh root the discovery server wrote: its API's certificate and every workload's chain to it. */
+  Path rootCertificate() {
+    return workDir.resolve("mesh-data").resolve("ca").resolve("root-cert.pem");
   }
 
   Path workDir() {
@@ -77,9 +105,9 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  private Process launch(String name, List<String> args) throws IOException {
+  private Process launch(String name, String path, List<String> args) throws IOException {
     List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-        "-Xmx128m", "-cp", classPath));
+        "-Xmx128m", "-cp", path));
     command.addAll(args);
     Path log = workDir.resolve(name + ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -87,28 +115,34 @@ final class Cluster implements AutoCloseable {
     return process;
   }
 
-  /** Starts the discovery server and waits until it answers. */
+  /** Starts the discovery server (its API over TLS, certificate from its own CA) and waits until it answers. */
   void startDiscovery(Duration heartbeat, Duration leaseTtl) throws IOException, InterruptedException {
     int port = freePort();
     Path data = workDir.resolve("mesh-data");
     Files.createDirectories(data);
-    Process process = launch("discovery", List.of("dev.meshlet.discovery.cli.Meshctl", "server", "--port",
-        Integer.toString(port), "--data", data.toString(), "--plaintext",
+    Process process = launch("discovery", meshctlClassPath, List.of(MESHCTL, "server", "--port",
+        Integer.toString(port), "--data", data.toString(),
         "--heartbeat", Long.toString(heartbeat.toSeconds()), "--lease-ttl", Long.toString(leaseTtl.toSeconds())));
-    server = "http://127.0.0.1:" + port;
+    server = "https://127.0.0.1:" + port;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       if (!process.isAlive()) {
         throw new IOException("the discovery server exited with " + process.exitValue() + ": "
             + tail(workDir.resolve("discovery.log")));
       }
-      try (Response response = http.newCall(new Request.Builder().url(server + "/healthz").build()).execute()) {
-        if (response.isSuccessful() && Files.exists(data.resolve("admin-token"))) {
-          adminToken = Files.readString(data.resolve("admin-token")).trim();
-          return;
+      // The server writes its root and admin token before it listens.
+      if (api == null && Files.exists(rootCertificate()) && Files.exists(data.resolve("admin-token"))) {
+        api = DiscoveryTls.trustServer(http.newBuilder(), rootCertificate()).build();
+      }
+      if (api != null) {
+        try (Response response = api.newCall(new Request.Builder().url(server + "/healthz").build()).execute()) {
+          if (response.isSuccessful()) {
+            adminToken = Files.readString(data.resolve("admin-token")).trim();
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
         }
-      } catch (IOException notYet) {
-        // not listening yet
       }
       if (System.nanoTime() > deadline) {
         throw new IOException("the discovery server did not answer /healthz within 30 s: " + tail(workDir.resolve("discovery.log")));
@@ -132,13 +166,13 @@ final class Cluster implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("dev.meshlet.examples.bookinfo.BookinfoMain", service, "--version", version,
         "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
         "--control-port", Integer.toString(controlPort), "--discovery", server(),
-        "--token", token(service)));
+        "--token", token(service), "--trust-bundle", rootCertificate().toString()));
     if (reviewsTimeout != null) {
       args.add("--reviews-timeout");
       args.add(reviewsTimeout.toMillis() + "ms");
     }
     String name = service + "-" + version + "-" + port;
-    Process process = launch(name, args);
+    Process process = launch(name, classPath, args);
     Workload workload = new Workload(service, version, port, adminPort, controlPort, process, workDir.resolve(name + ".log"));
     workloads.put(workload.name(), workload);
     return workload;
@@ -194,14 +228,15 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * Runs {@code meshctl ARGS --server URL --token-file ADMIN_TOKEN} as its own process, as a user
+   * Runs {@code meshctl ARGS --server URL --token-file ADMIN_TOKEN --ca-file ROOT} as its own process, as a user
    * would on this discovery server; returns what it printed, or throws with it when it fails.
    */
   String meshctl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath,
-        "dev.meshlet.discovery.cli.Meshctl"));
+    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        meshctlClassPath, MESHCTL));
     command.addAll(List.of(args));
-    command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString()));
+    command.addAll(List.of("--server", server(), "--token-file", workDir.resolve("mesh-data/admin-token").toString(),
+        "--ca-file", rootCertificate().toString()));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(process);
     try {
@@ -278,7 +313,7 @@ final class Cluster implements AutoCloseable {
     } else {
       request.method(method, method.equals("POST") ? RequestBody.create(new byte[0]) : null);
     }
-    try (Response response = http.newCall(request.build()).execute()) {
+    try (Response response = Objects.requireNonNull(api, "discovery server not started").newCall(request.build()).execute()) {
       String text = response.body().string();
       if (!response.isSuccessful()) {
         throw new IOException(method + " " + path + ": " + response.code() + " " + text);

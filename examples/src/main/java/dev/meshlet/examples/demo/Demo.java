@@ -40,6 +40,11 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Logs and the discovery server's data. Default: a new temporary directory.")
   Path workDir;
 
+  @Option(names = "--meshctl", paramLabel = "JAR",
+      description = "meshctl's jar, to run the discovery server and meshctl from (bin/demo passes mesh-discovery/target/meshctl.jar)."
+          + " Default: this class path, when it holds meshctl.")
+  Path meshctlJar;
+
   @Option(names = "--steps", split = ",", paramLabel = "N", description = "Only these steps (1..9). Default: all.")
   List<Integer> only = new ArrayList<>();
 
@@ -76,7 +81,7 @@ public final class Demo implements Callable<Integer> {
   public Integer call() throws Exception {
     Path samplesDir = samples != null ? samples : findSamples();
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("meshlet-demo-");
-    Cluster cluster = new Cluster(dir, out);
+    Cluster cluster = new Cluster(dir, meshctlJar, out);
     AtomicBoolean stopping = new AtomicBoolean();
     // Ctrl-C or TERM: the hook stops every process. The steps still running meanwhile would only
     // report the processes going away, so from then on they print nothing.
@@ -155,7 +160,8 @@ public final class Demo implements Callable<Integer> {
   /** Starts the discovery server and every workload, and waits until each is ready and SYNCED. */
   private void start(Cluster cluster) throws IOException, InterruptedException {
     cluster.startDiscovery(Duration.ofSeconds(2), Duration.ofSeconds(10));
-    out.println("  discovery server  " + cluster.server());
+    out.println("  discovery server  " + cluster.server() + "  (TLS; the workloads trust its root "
+        + cluster.rootCertificate().getFileName() + " in mesh-data/ca)");
     for (String[] w : new String[][] {{"productpage", "v1"}, {"details", "v1"}, {"reviews", "v1"}, {"reviews", "v2"},
         {"reviews", "v3"}, {"ratings", "v1"}}) {
       cluster.startWorkload(w[0], w[1], null);

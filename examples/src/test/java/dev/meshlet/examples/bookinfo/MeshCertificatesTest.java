@@ -1,11 +1,13 @@
 package dev.meshlet.examples.bookinfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshlet.discovery.api.DiscoveryServer;
 import dev.meshlet.examples.bookinfo.BookinfoWorkload.Options;
 import dev.meshlet.examples.bookinfo.BookinfoWorkload.Service;
+import dev.meshlet.examples.demo.DiscoveryTls;
 import dev.meshlet.tls.pki.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,25 +16,32 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Workloads registered with a real discovery server hold certificates from its CA and call each
- * other over mutual TLS, while their ports still take plaintext (PERMISSIVE, Istio's default).
+ * other over mutual TLS, while their ports still take plaintext (PERMISSIVE, Istio's default);
+ * with the server's API over TLS (trusted by the mesh root, as bin/demo runs it) and over plain
+ * HTTP (a {@code --plaintext} server).
  */
 class MeshCertificatesTest {
 
   @TempDir Path data;
 
-  @Test
-  void workloadsGetCertificatesFromTheDiscoveryCaAndCallEachOtherOverMutualTls() throws Exception {
-    try (DiscoveryServer server = DiscoveryServer.builder(data).port(0).tls(false).start();
-        BookinfoWorkload ratings = Workloads.start(registered(Service.RATINGS, server));
-        BookinfoWorkload reviews = Workloads.start(registered(Service.REVIEWS, server))) {
+  @ParameterizedTest(name = "server API over TLS: {0}")
+  @ValueSource(booleans = {true, false})
+  void workloadsGetCertificatesFromTheDiscoveryCaAndCallEachOtherOverMutualTls(boolean tls) throws Exception {
+    try (DiscoveryServer server = DiscoveryServer.builder(data).port(0).tls(tls).start();
+        BookinfoWorkload ratings = Workloads.start(registered(Service.RATINGS, server, tls));
+        BookinfoWorkload reviews = Workloads.start(registered(Service.REVIEWS, server, tls))) {
+      assertThat(server.url()).startsWith(tls ? "https://" : "http://");
       // The certificate: the service account's SPIFFE ID, signed by the server's CA.
       JsonNode certs = Workloads.get("http://127.0.0.1:" + reviews.adminPort() + "/certs").body();
       assertThat(certs.path("spiffeId").asText()).isEqualTo("spiffe://cluster.local/ns/default/sa/reviews");
@@ -56,20 +65,31 @@ class MeshCertificatesTest {
     }
   }
 
-  private static Options registered(Service service, DiscoveryServer server) throws Exception {
-    String version = service == Service.REVIEWS ? "v2" : "v1";
-    return new Options(service, version, "default", 0, 0, 0, server.url(), token(server, service.serviceName()), Map.of(),
-        ProductPage.REVIEWS_TIMEOUT);
+  @Test
+  void anHttpsServerWithoutTrustBundleIsRefusedByName() {
+    Options options = new Options(Service.RATINGS, "v1", "default", 0, 0, 0, "https://127.0.0.1:15010", "a-token", null,
+        Map.of(), ProductPage.REVIEWS_TIMEOUT);
+    assertThatThrownBy(() -> Workloads.start(options))
+        .hasMessageContaining("trust bundle: missing for https://127.0.0.1:15010")
+        .hasMessageContaining("ca/root-cert.pem");
   }
 
-  /** A bootstrap token, as {@code meshctl token create} makes it. */
-  private static String token(DiscoveryServer server, String serviceAccount) throws Exception {
+  private Options registered(Service service, DiscoveryServer server, boolean tls) throws Exception {
+    String version = service == Service.REVIEWS ? "v2" : "v1";
+    Path root = tls ? data.resolve("ca/root-cert.pem") : null;
+    return new Options(service, version, "default", 0, 0, 0, server.url(), token(server, service.serviceName(), root), root,
+        Map.of(), ProductPage.REVIEWS_TIMEOUT);
+  }
+
+  /** A bootstrap token, as {@code meshctl token create} makes it (over TLS trusting {@code root} when given). */
+  private static String token(DiscoveryServer server, String serviceAccount, Path root) throws Exception {
     Request request = new Request.Builder().url(server.url() + "/v1/tokens")
         .header("Authorization", "Bearer " + server.adminToken())
         .post(RequestBody.create("{\"serviceAccount\":\"" + serviceAccount + "\",\"namespace\":\"default\"}",
             MediaType.get("application/json")))
         .build();
-    try (Response response = Workloads.CLIENT.newCall(request).execute()) {
+    OkHttpClient client = root == null ? Workloads.CLIENT : DiscoveryTls.trustServer(Workloads.CLIENT.newBuilder(), root).build();
+    try (Response response = client.newCall(request).execute()) {
       return Workloads.JSON.readTree(response.body().string()).path("token").asText();
     }
   }
