@@ -3,6 +3,14 @@ package dev.meshlet.agent.server.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meshlet.agent.server.InboundContext;
+import dev.meshlet.agent.server.InboundTelemetry;
+import dev.meshlet.core.config.snapshot.ConfigSnapshot;
+import dev.meshlet.tls.identity.WorkloadIdentity;
+import dev.meshlet.tls.workload.WorkloadCertificateManager;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import dev.meshlet.agent.server.MeshFixture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Many keep-alive connections at once, each sending request after request, against an application
+ * Many connections at once, each sending request after request, against an application
  * handler Jetty may run without a thread hand-off (a {@code Handler.Abstract.NonBlocking}, as the
  * load benchmark's). Every request must be answered: a server that stops reading a connection
  * after one request leaves its client waiting until the call times out.
@@ -65,6 +73,46 @@ class MeshJettyConcurrencyTest {
     try (MeshJettyServer server = server(mesh.context())) {
       assertThat(hammer(client(mesh.mesh), "https://127.0.0.1:" + server.port() + "/ok"))
           .isEqualTo(CONNECTIONS * REQUESTS_PER_CONNECTION);
+    }
+  }
+
+  @Test
+  void requestsWaitingForReadinessDoNotStallTheOtherConnections() throws Exception {
+    CountDownLatch ready = new CountDownLatch(1);
+    InboundContext base = mesh.plaintextContext();
+    InboundContext starting = new InboundContext() {
+      @Override public ConfigSnapshot snapshot() { return base.snapshot(); }
+      @Override public WorkloadIdentity identity() { return base.identity(); }
+      @Override public Map<String, String> labels() { return base.labels(); }
+      @Override public @Nullable WorkloadCertificateManager certificates() { return null; }
+      @Override public InboundTelemetry telemetry() { return base.telemetry(); }
+      @Override public Clock clock() { return base.clock(); }
+      @Override public boolean isReady() { return ready.getCount() == 0; }
+      @Override public boolean awaitReady() throws InterruptedException { return ready.await(20, TimeUnit.SECONDS); }
+    };
+    try (MeshJettyServer server = server(starting)) {
+      OkHttpClient client = client(mesh.plain);
+      String url = "http://127.0.0.1:" + server.port() + "/ok";
+      List<Future<Integer>> calls = new ArrayList<>();
+      for (int c = 0; c < CONNECTIONS; c++) {
+        calls.add(callers.submit(() -> {
+          try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+            return response.code();
+          }
+        }));
+      }
+      // Each connection's request is read and waits on its own: none is stuck behind another's wait.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (server.chains().waitingForReadiness() < CONNECTIONS && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      int waiting = server.chains().waitingForReadiness();
+      ready.countDown();
+      assertThat(waiting).as("requests waiting for readiness at once").isEqualTo(CONNECTIONS);
+      for (Future<Integer> call : calls) {
+        assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+      }
+      client.connectionPool().evictAll();
     }
   }
 
