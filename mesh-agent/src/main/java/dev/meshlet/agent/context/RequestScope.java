@@ -53,6 +53,17 @@ public final class RequestScope implements AutoCloseable {
    */
   public static RequestScope of(Map<String, String> headers, @Nullable Instant deadline) {
     Objects.requireNonNull(headers, "headers");
+    int present = 0;
+    for (String name : PROPAGATED_HEADERS) {
+      if (headers.get(name) != null) {
+        present++;
+      }
+    }
+    if (present == headers.size()) {
+      // Only propagated headers: Map.copyOf hands back a map that is immutable already (the
+      // inbound chain's) without copying, so the common request allocates no map here.
+      return new RequestScope(Map.copyOf(headers), deadline);
+    }
     Map<String, String> kept = new LinkedHashMap<>();
     for (String name : PROPAGATED_HEADERS) {
       String value = headers.get(name);

@@ -5,7 +5,7 @@ import dev.meshlet.tls.authz.AuthorizationDecision;
 import dev.meshlet.tls.authz.SourceIdentity;
 import dev.meshlet.tls.verify.VerifiedPeer;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +26,10 @@ public final class InboundCall {
   private final @Nullable Refusal refusal;
   private final @Nullable RequestScope scope;
   private final InboundTelemetry.Observation observation;
-  private final AtomicBoolean ended = new AtomicBoolean();
+  // A field updater, not an AtomicBoolean: one object fewer per request.
+  private static final AtomicIntegerFieldUpdater<InboundCall> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(InboundCall.class, "ended");
+  private volatile int ended;
 
   InboundCall(@Nullable VerifiedPeer peer, SourceIdentity source, ConnectionSecurity security,
       AuthorizationDecision decision, @Nullable Refusal refusal, @Nullable RequestScope scope,
@@ -89,7 +92,7 @@ public final class InboundCall {
    * @param error what failed, or null
    */
   public void end(int status, @Nullable Throwable error) {
-    if (!ended.compareAndSet(false, true)) {
+    if (!ENDED.compareAndSet(this, 0, 1)) {
       return;
     }
     try {

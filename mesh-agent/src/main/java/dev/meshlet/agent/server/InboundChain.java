@@ -237,7 +237,8 @@ public final class InboundChain {
         trace.put(name, value);
       }
     }
-    return trace == null ? Map.of() : trace;
+    // Immutable, so the request scope and telemetry share it without copying.
+    return trace == null ? Map.of() : Map.copyOf(trace);
   }
 
   @Override

@@ -78,9 +78,11 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
       @Override
       public Map<String, String> propagation(Map<String, String> inbound) {
         SpanContext context = span.span().getSpanContext();
-        if (!context.isValid() || context.isRemote()) {
-          // No tracing SDK (OpenTelemetry.noop() hands back the caller's own context, remote) or
-          // no context at all: pass on what the caller sent, in every format it sent.
+        if (!context.isValid() || context.isRemote() || !span.span().isRecording()) {
+          // No tracing SDK (OpenTelemetry.noop() hands back the caller's own context, remote), no
+          // context at all, or a trace not sampled (nothing of this span is exported, so outbound
+          // calls may as well name the caller's span): pass on what the caller sent, in every
+          // format it sent, without building headers per request.
           return inbound;
         }
         // The server span replaces the caller's in every format written; a format not written

@@ -111,6 +111,23 @@ class MeshInboundTelemetryTest {
   }
 
   @Test
+  void anUnsampledTraceIsCarriedOnAsTheCallerSentItAndExportsNoSpan() throws Exception {
+    // Istio's 1% sampling: most requests arrive with sampled=0; nothing of their server span is
+    // exported, so the caller's headers are carried on rather than rebuilt per request.
+    String traceparent = "00-" + TRACE_ID + "-" + CALLER_SPAN + "-00";
+    String propagated;
+    try (Response response = mesh.mesh.newCall(new Request.Builder()
+        .url("https://127.0.0.1:" + server.port() + "/reviews/1").header("traceparent", traceparent).build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      propagated = response.body().string();
+    }
+
+    assertThat(propagated).isEqualTo(traceparent);
+    MeshFixture.eventually(() -> assertThat(registry.find("istio_requests_total").counter()).isNotNull());
+    assertThat(spans.getFinishedSpanItems()).isEmpty();
+  }
+
+  @Test
   void istioMetricsReportTheDestinationSideWithTheCallersPrincipalAndSecurityPolicy() throws Exception {
     MeshInboundTelemetryTest.status(mesh.mesh.newCall(new Request.Builder()
         .url("https://127.0.0.1:" + server.port() + "/reviews/1").build()).execute());

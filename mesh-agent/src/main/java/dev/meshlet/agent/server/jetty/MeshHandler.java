@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
@@ -63,6 +64,25 @@ public final class MeshHandler extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!chains.context().isReady()) {
+      // The chain waits for readiness (up to the mesh's startup wait). Jetty runs this handler on
+      // its selector when the wrapped one is non-blocking, and a wait there would stall every
+      // connection of that selector: wait on a pool thread instead. Once ready, no hand-off.
+      request.getComponents().getExecutor().execute(() -> {
+        try {
+          if (!admit(request, response, callback)) {
+            Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+          }
+        } catch (Throwable t) {
+          Response.writeError(request, response, callback, t);
+        }
+      });
+      return true;
+    }
+    return admit(request, response, callback);
+  }
+
+  private boolean admit(Request request, Response response, Callback callback) throws Exception {
     boolean tls = false;
     VerifiedPeer peer = null;
     if (request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE) instanceof EndPoint.SslSessionData ssl) {

@@ -40,6 +40,11 @@ public final class ServerSpan {
 
   /** Ends the span with the status sent. */
   public void end(int statusCode) {
+    if (!span.isRecording()) {
+      // Not sampled: attributes would be dropped, so build none.
+      span.end();
+      return;
+    }
     SpanEnds.answered(span, statusCode, 500);
   }
 
