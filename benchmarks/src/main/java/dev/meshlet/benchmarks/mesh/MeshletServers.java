@@ -1,6 +1,7 @@
 package dev.meshlet.benchmarks.mesh;
 
 import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.agent.server.jetty.MeshJettyServer;
 import dev.meshlet.benchmarks.server.BenchHandler;
@@ -40,7 +41,7 @@ public final class MeshletServers implements AutoCloseable {
 
   private static Mesh mesh(ServiceIdentity identity, Path meshDir, boolean mtls, BenchTelemetry telemetry)
       throws InterruptedException {
-    Mesh.Builder b = Mesh.builder(identity)
+    MeshBuilder b = Mesh.builder(identity)
         .configDirectory(MeshletConfig.configDirectory(meshDir, "server", mtls))
         .meterRegistry(telemetry.registry())
         .openTelemetry(telemetry.openTelemetry());

@@ -1,6 +1,7 @@
 package dev.meshlet.benchmarks.scenario;
 
 import dev.meshlet.agent.Mesh;
+import dev.meshlet.agent.MeshBuilder;
 import dev.meshlet.agent.ServiceIdentity;
 import dev.meshlet.benchmarks.mesh.BenchTelemetry;
 import dev.meshlet.benchmarks.mesh.MeshletConfig;
@@ -59,7 +60,7 @@ public final class MeshletScenario implements Scenario {
     BenchTelemetry telemetry = new BenchTelemetry();
     WorkloadInstance reviews = new WorkloadInstance(MeshletConfig.SERVER, "default", "127.0.0.1",
         Map.of("http", port(env)), Map.of("app", MeshletConfig.SERVER, "version", "v1"), MeshletConfig.SERVER, null);
-    Mesh.Builder b = Mesh.builder(ServiceIdentity.of(MeshletConfig.CLIENT).withLabel("version", "v1"))
+    MeshBuilder b = Mesh.builder(ServiceIdentity.of(MeshletConfig.CLIENT).withLabel("version", "v1"))
         .configDirectory(MeshletConfig.configDirectory(env.meshDir(), "client", mtls))
         .endpoints(reviews)
         .meterRegistry(telemetry.registry())
