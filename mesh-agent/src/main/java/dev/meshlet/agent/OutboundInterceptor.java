@@ -2,8 +2,6 @@ package dev.meshlet.agent;
 
 import dev.meshlet.agent.context.RequestScope;
 import dev.meshlet.agent.server.PeerMetadata;
-import dev.meshlet.core.telemetry.tracing.ClientRequestInfo;
-import dev.meshlet.core.telemetry.tracing.ClientSpan;
 import dev.meshlet.core.telemetry.tracing.HttpTracing;
 import dev.meshlet.routing.MeshCallException;
 import dev.meshlet.routing.MeshHeaders;
@@ -22,10 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The mesh's first step on every outbound call, before routing: holds the call until the mesh is
- * ready (bounded), then carries the served request's context on: its propagated headers, a client
- * span child of its server span, and its deadline as {@link MeshHeaders#DEADLINE_MS}, which
- * routing turns into the call's timeout; and adds this workload's {@link PeerMetadata} so the
- * server can label its metrics with who called.
+ * ready (bounded), then carries the served request's context on: its propagated headers, the
+ * parent of the call's client spans (one per attempt, started by {@link ClientTelemetry}), and its
+ * deadline as {@link MeshHeaders#DEADLINE_MS}, which routing turns into the call's timeout; and
+ * adds this workload's {@link PeerMetadata} so the server can label its metrics with who called.
  */
 final class OutboundInterceptor implements Interceptor {
   private final Mesh mesh;
@@ -92,33 +90,20 @@ final class OutboundInterceptor implements Interceptor {
         b.header(MeshHeaders.DEADLINE_MS, Long.toString(own < 0 ? ms : Math.min(own, ms)));
       }
     }
-    if (appTraced) {
-      return chain.proceed(b.build());
+    // Each attempt's span is a child of the served request's span (its trace headers, which
+    // telemetry replaced with its server span's) or of the application's current span; telemetry's
+    // attempt hook starts it and writes its headers. Trace headers the application set itself are
+    // left alone, and its call gets no span of ours.
+    io.opentelemetry.context.Context parent = null;
+    boolean copied = false;
+    if (!appTraced) {
+      copied = ctx != null && !ctx.headers().isEmpty();
+      parent = copied
+          ? tracing.propagation().extract(io.opentelemetry.context.Context.current(), ctx.headers())
+          : io.opentelemetry.context.Context.current();
     }
-    // The served request's trace headers (its server span's, when telemetry made one) are the parent.
-    io.opentelemetry.context.Context parent = ctx != null && !ctx.headers().isEmpty()
-        ? tracing.propagation().extract(io.opentelemetry.context.Context.current(), ctx.headers())
-        : io.opentelemetry.context.Context.current();
-    ClientSpan span = tracing.startClient(parent,
-        new ClientRequestInfo(request.method(), request.url().toString(), request.url().host(), request.url().port(), 0));
-    if (span.span().getSpanContext().isValid()) {
-      // The client span replaces the served request's trace headers, whatever formats it arrived in.
-      for (String name : RequestScope.PROPAGATED_HEADERS) {
-        if (!name.equals("x-request-id")) {
-          b.removeHeader(name);
-        }
-      }
-      span.inject(b::header);
-    }
-    Response response;
-    try {
-      response = chain.proceed(b.build());
-    } catch (IOException | RuntimeException e) {
-      span.end(0, e);
-      throw e;
-    }
-    span.end(response.code());
-    return response;
+    b.tag(OutboundCall.class, new OutboundCall(parent, copied));
+    return chain.proceed(b.build());
   }
 
   private void awaitReady(Request request) throws IOException {

@@ -10,7 +10,10 @@ import dev.meshlet.core.telemetry.tracing.ClientRequestInfo;
 import dev.meshlet.core.telemetry.tracing.ClientSpan;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.meshlet.core.telemetry.tracing.HttpAttributes;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -36,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The per-call cost of telemetry on the client side: Istio's four metrics on a Prometheus
  * registry, and a client span that is sampled (the SDK with a processor whose exporter drops
- * spans, so export I/O is not counted) with its propagation headers injected.
+ * spans, so export I/O is not counted) with its propagation headers injected. The SDK's own cost
+ * is measured apart ({@code sdkBareSpan}, {@code sdkSpanWithOurAttributes}) so that what is
+ * Meshlet's shows as the difference.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +54,7 @@ public class TelemetryBenchmark {
   private TrafficLabels labels;
   private ClientRequestInfo info;
   private final String[] lastHeader = new String[1];
+  private io.opentelemetry.api.trace.Tracer tracer;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -75,6 +81,7 @@ public class TelemetryBenchmark {
             .build())
         .build();
     telemetry = Telemetry.create(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), otel);
+    tracer = otel.getTracer("benchmark");
     WorkloadLabels self = WorkloadLabels.of(new WorkloadInstance("productpage", "default", "127.0.0.1",
         Map.of("http", 9080), Map.of("app", "productpage", "version", "v1"), "productpage", null), null);
     WorkloadLabels peer = WorkloadLabels.of(new WorkloadInstance("reviews", "default", "127.0.0.2",
@@ -90,13 +97,58 @@ public class TelemetryBenchmark {
         .durationNanos(1_200_000).build());
   }
 
-  /** Metrics plus a sampled client span with its W3C and B3 headers injected. */
+  /** Istio's metrics through the path that builds no {@code CallRecord} (the access log is off). */
+  @Benchmark
+  public void metricsWithoutRecord() {
+    telemetry.recordMetrics(labels, 200, CallRecord.NO_FLAGS, 1_200_000, 0, 512);
+  }
+
+  /** The SDK's floor: a sampled client span with no attribute, started and ended. */
+  @Benchmark
+  public void sdkBareSpan() {
+    tracer.spanBuilder("GET").setSpanKind(SpanKind.CLIENT).setParent(Context.root()).startSpan().end();
+  }
+
+  /** The SDK with the attributes a Meshlet client span carries, set directly (no Meshlet code). */
+  @Benchmark
+  public void sdkSpanWithOurAttributes() {
+    Span span = tracer.spanBuilder("GET").setSpanKind(SpanKind.CLIENT).setParent(Context.root())
+        .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, "GET")
+        .setAttribute(HttpAttributes.URL_FULL, "http://reviews:9080/reviews/0")
+        .setAttribute(HttpAttributes.SERVER_ADDRESS, "reviews")
+        .setAttribute(HttpAttributes.SERVER_PORT, PORT)
+        .startSpan();
+    span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, STATUS);
+    span.end();
+  }
+
+  /** Meshlet's client span alone: started, its W3C and B3 headers injected, ended. */
+  @Benchmark
+  public void sampledSpan() {
+    ClientSpan span = telemetry.tracing().startClient(Context.root(), info);
+    span.inject((k, v) -> lastHeader[0] = v);
+    span.end(200);
+  }
+
+  /** Metrics (the record-free path) plus a sampled client span with its W3C and B3 headers injected. */
   @Benchmark
   public void metricsAndSampledSpan() {
+    ClientSpan span = telemetry.tracing().startClient(Context.root(), info);
+    span.inject((k, v) -> lastHeader[0] = v);
+    span.end(200);
+    telemetry.recordMetrics(labels, 200, CallRecord.NO_FLAGS, 1_200_000, 0, 512);
+  }
+
+  /** The same with the metrics through a {@code CallRecord} (as when the access log is on, less the log line). */
+  @Benchmark
+  public void metricsRecordAndSampledSpan() {
     ClientSpan span = telemetry.tracing().startClient(Context.root(), info);
     span.inject((k, v) -> lastHeader[0] = v);
     span.end(200);
     telemetry.record(CallRecord.builder(labels).responseCode(200).requestBytes(0).responseBytes(512)
         .durationNanos(1_200_000).traceId(span.traceId()).build());
   }
+
+  private static final Long PORT = 9080L;
+  private static final Long STATUS = 200L;
 }

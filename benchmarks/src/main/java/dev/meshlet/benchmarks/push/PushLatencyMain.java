@@ -144,7 +144,7 @@ public final class PushLatencyMain {
     }
   }
 
-  private static String token(OkHttpClient http, String url, String admin) throws IOException {
+  static String token(OkHttpClient http, String url, String admin) throws IOException {
     Request req = new Request.Builder().url(url + "/v1/tokens").header("Authorization", "Bearer " + admin)
         .post(RequestBody.create(ProtocolJson.write(Map.of("serviceAccount", "bench", "namespace", "default")),
             MediaType.get("application/json"))).build();
@@ -155,7 +155,7 @@ public final class PushLatencyMain {
   }
 
   /** Applies a VirtualService whose timeout changes each round; returns the server's new version. */
-  private static long apply(OkHttpClient http, String url, String admin, long round) throws IOException {
+  static long apply(OkHttpClient http, String url, String admin, long round) throws IOException {
     String yaml = """
         apiVersion: networking.istio.io/v1
         kind: VirtualService

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A stream that fails or falls silent is reconnected with exponential backoff and jitter,
  * capped, moving on to the next server of the list; back on the same server it resumes with
- * {@code since} the version it holds, so nothing is lost and nothing is sent twice. When no
+ * {@code since} the version it holds, so nothing is lost and nothing is sent twice. On another
+ * server it resumes the same way when that server shares the store (replicas over one etcd
+ * name the same store in the {@code Meshlet-Store} header) and starts from a full view otherwise. When no
  * server answers at start, the last acknowledged view on disk is applied, so a service restarts
  * and serves while the control plane is down.
  *
@@ -79,6 +81,10 @@ public final class DiscoveryAgent implements AutoCloseable {
   private volatile int serverIndex;
   /** The server whose stream gave the view the agent holds; {@code since} is only meaningful there. */
   private volatile int viewServer = -1;
+  // The store history of the stream now open, and of the server the view came from: replicas
+  // over one etcd share it, so the agent resumes on another replica without a full view.
+  private volatile @Nullable String streamStore;
+  private volatile @Nullable String viewStore;
   private volatile @Nullable Call watchCall;
   private volatile boolean closed;
   private volatile @Nullable Instant connectedSince;
@@ -398,8 +404,9 @@ public final class DiscoveryAgent implements AutoCloseable {
   /** Reads one stream to its end; returns how many events it carried. */
   private int watch(int index, Lease l) throws IOException {
     String server = config.servers().get(index);
-    Long since = viewServer == index && state.version() > 0 ? state.version() : null;
-    Call call = api.watch(server, l.id(), since);
+    boolean sameServer = viewServer == index;
+    Long since = (sameServer || viewStore != null) && state.version() > 0 ? state.version() : null;
+    Call call = api.watch(server, l.id(), since, sameServer ? null : viewStore);
     watchCall = call;
     if (closed) {
       call.cancel();
@@ -408,6 +415,7 @@ public final class DiscoveryAgent implements AutoCloseable {
       if (!r.isSuccessful()) {
         throw new ServerApi.Refused("watch with lease " + l.id(), server, r.code(), r.body().string());
       }
+      streamStore = r.header(ServerApi.STORE_HEADER);
       connectedSince = clock.instant();
       log.info("watching {} with lease {}{}", server, l.id(), since == null ? "" : " since version " + since);
       int events = 0;
@@ -435,6 +443,7 @@ public final class DiscoveryAgent implements AutoCloseable {
     boolean unchanged = event.isEmpty() && previous != null;
     Judged judged = state.receive(event, server);
     viewServer = index;
+    viewStore = streamStore;
     ApplyOutcome outcome;
     if (unchanged) {
       outcome = previous; // the same view as before gets the same answer

@@ -82,11 +82,21 @@ final class ServerApi {
     return call(clients.http(), "read the trust bundle", server, new Request.Builder().url(server + "/v1/ca/roots").build());
   }
 
-  /** The watch call, not yet executed, so that whoever holds it can cancel it. */
-  Call watch(String server, String leaseId, @Nullable Long since) {
+  /** The response header of a watch that names the server's store history. */
+  static final String STORE_HEADER = "Meshlet-Store";
+
+  /**
+   * The watch call, not yet executed, so that whoever holds it can cancel it. {@code store} is the
+   * history {@code since} counts in, when it came from another server: the server resumes only
+   * when it shares that history (replicas over one etcd) and sends a full view otherwise.
+   */
+  Call watch(String server, String leaseId, @Nullable Long since, @Nullable String store) {
     HttpUrl.Builder url = HttpUrl.get(server + "/v1/watch").newBuilder().addQueryParameter("lease", leaseId);
     if (since != null) {
       url.addQueryParameter("since", Long.toString(since));
+      if (store != null) {
+        url.addQueryParameter("store", store);
+      }
     }
     Request.Builder r = new Request.Builder().url(url.build()).header("Accept", "application/x-ndjson");
     return clients.watchHttp().newCall(authorized(r, mtls).build());

@@ -43,6 +43,8 @@ final class LocalDiscovery implements AutoCloseable {
   final Path data;
   private final boolean tls;
   private final Duration leaseTtl;
+  private List<String> etcd = List.of();
+  private String etcdPrefix = "/meshlet/";
   private @Nullable OkHttpClient http;
   private @Nullable DiscoveryServer server;
   private int port;
@@ -61,6 +63,15 @@ final class LocalDiscovery implements AutoCloseable {
   /** A server whose leases live {@code leaseTtl} and are swept every 50 ms. */
   static LocalDiscovery start(Path data, boolean tls, Duration leaseTtl) throws Exception {
     LocalDiscovery d = new LocalDiscovery(data, tls, leaseTtl);
+    d.startAgain();
+    return d;
+  }
+
+  /** A TLS replica keeping its state in etcd under {@code prefix}; leases live {@code leaseTtl}. */
+  static LocalDiscovery startOnEtcd(Path data, List<String> etcd, String prefix, Duration leaseTtl) throws Exception {
+    LocalDiscovery d = new LocalDiscovery(data, true, leaseTtl);
+    d.etcd = List.copyOf(etcd);
+    d.etcdPrefix = prefix;
     d.startAgain();
     return d;
   }
@@ -104,7 +115,7 @@ final class LocalDiscovery implements AutoCloseable {
       throw new IllegalStateException("already running");
     }
     server = DiscoveryServer.builder(data).port(port).tls(tls).heartbeat(HEARTBEAT).leaseTtl(leaseTtl)
-        .sweepEvery(Duration.ofMillis(50)).start();
+        .sweepEvery(Duration.ofMillis(50)).etcd(etcd).etcdPrefix(etcdPrefix).start();
     port = server.port();
   }
 

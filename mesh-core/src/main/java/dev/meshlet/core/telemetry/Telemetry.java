@@ -1,6 +1,7 @@
 package dev.meshlet.core.telemetry;
 
 import dev.meshlet.core.telemetry.accesslog.AccessLog;
+import dev.meshlet.core.telemetry.metrics.CallMeters;
 import dev.meshlet.core.telemetry.metrics.IstioMetrics;
 import dev.meshlet.core.telemetry.metrics.MeshletMetrics;
 import dev.meshlet.core.telemetry.tracing.HttpTracing;
@@ -92,6 +93,30 @@ public final class Telemetry {
       accessLog.log(call);
     } catch (RuntimeException e) {
       failed("access_log", e);
+    }
+  }
+
+  /**
+   * Records only Istio's metrics of a finished HTTP call, building no {@link CallRecord}: the path
+   * for callers whose access log is off (check {@link AccessLog#isEnabled()}), which then
+   * allocates nothing once the label set is known. Never throws.
+   *
+   * @param responseFlags Envoy's flags, or {@link CallRecord#NO_FLAGS}
+   */
+  public void recordMetrics(TrafficLabels labels, int responseCode, String responseFlags, long durationNanos,
+      long requestBytes, long responseBytes) {
+    if (!config.metricsEnabled()) {
+      return;
+    }
+    try {
+      CallMeters meters = istioMetrics.meters(labels, RequestProtocol.HTTP, responseCode, responseFlags, -1);
+      if (meters == null) {
+        meshletMetrics.telemetryDropped();
+      } else {
+        meters.record(durationNanos, requestBytes, responseBytes);
+      }
+    } catch (RuntimeException e) {
+      failed("metrics", e);
     }
   }
 

@@ -72,7 +72,7 @@ class TelemetryTest {
       assertThat(access.lines).hasSize(2);
       assertThat(access.lines.get(0)).startsWith("{").contains("\"trace_id\":\"" + attempt.traceId() + "\"");
       assertThat(access.lines.get(1)).startsWith("[").endsWith(" " + attempt.traceId());
-      assertThat(wire).containsKeys("traceparent", "X-B3-TraceId");
+      assertThat(wire).containsKeys("traceparent", "x-b3-traceid");
     }
   }
 

@@ -47,6 +47,11 @@ final class ApiHandler extends Handler.Abstract {
   static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
   /** The header an agent may use instead of {@code ?since=} to say which version it has. */
   static final String SINCE_HEADER = "Meshlet-Since";
+  /**
+   * The watch response header naming the store's history ({@link DiscoveryStore#id()}); an agent
+   * that sends it back as {@code ?store=} may resume here from a version another replica sent.
+   */
+  static final String STORE_HEADER = "Meshlet-Store";
 
   private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
   private static final String JSON = "application/json";
@@ -155,6 +160,11 @@ final class ApiHandler extends Handler.Abstract {
       case "ca" -> {
         if (method.equals("POST") && p.size() == 3 && p.get(2).equals("rotate")) {
           admin(request, "rotate the mesh root");
+          if (store.shared()) {
+            // Over etcd the CA is shared: rotating one replica's copy would split the mesh in two.
+            throw new DiscoveryException(409, "root rotation is not supported with the etcd store yet: every replica"
+                + " signs with the CA stored in etcd (see docs/ha.md, Not done)");
+          }
           var bundle = ca.rotateRoot();
           json(response, callback, 200, Map.of("roots", bundle.roots().size(), "rootCertificates", bundle.toPem()));
           return;
@@ -328,8 +338,14 @@ final class ApiHandler extends Handler.Abstract {
       if (since < 0) {
         throw DiscoveryException.badRequest("since: " + since + " (expected: 0 or more)");
       }
+      // A version from another store's history means nothing here: start with a full view.
+      String from = q.getValue("store");
+      if (from != null && !from.equals(store.id())) {
+        since = null;
+      }
     }
     response.setStatus(200);
+    response.getHeaders().put(STORE_HEADER, store.id());
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     WatchStream stream = new WatchStream(lease, response, callback, s -> hub.closed(lease, s));

@@ -7,6 +7,8 @@ import dev.meshlet.discovery.push.PushHub;
 import dev.meshlet.discovery.registry.LeaseRegistry;
 import dev.meshlet.discovery.store.DiscoveryStore;
 import dev.meshlet.discovery.store.EmbeddedStore;
+import dev.meshlet.discovery.store.etcd.EtcdStore;
+import dev.meshlet.discovery.store.etcd.SharedSecrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The discovery server: the store, the registry, the push hub and the HTTP API on Jetty, all
- * owned by this object and released by {@link #close()}.
+ * owned by this object and released by {@link #close()}. The store is the embedded one in the
+ * data directory, or etcd ({@link Builder#etcd}) for several replicas over one shared state.
  */
 public final class DiscoveryServer implements AutoCloseable {
   /** The file in the data directory where a running server leaves its URL for meshctl. */
@@ -57,10 +61,28 @@ public final class DiscoveryServer implements AutoCloseable {
   private DiscoveryServer(Builder b) throws Exception {
     this.config = b;
     Files.createDirectories(b.dataDir);
-    this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
-    this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
-    this.store = EmbeddedStore.open(b.dataDir);
+    if (b.etcdEndpoints.isEmpty()) {
+      this.adminToken = Tokens.loadOrCreateAdminToken(b.dataDir);
+      this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
+      this.store = EmbeddedStore.open(b.dataDir);
+    } else {
+      EtcdStore etcd = EtcdStore.connect(b.etcdEndpoints, b.etcdPrefix);
+      try {
+        // Every replica signs with the same CA and accepts the same admin token: the first one's.
+        Tokens.loadOrCreateAdminToken(b.dataDir);
+        SharedSecrets.share(etcd, SharedSecrets.ADMIN, b.dataDir, List.of(Tokens.ADMIN_TOKEN_FILE));
+        CaService.loadOrCreate(b.dataDir, b.clock);
+        SharedSecrets.share(etcd, SharedSecrets.CA, b.dataDir.resolve("ca"), CaService.CACERTS_FILES);
+        this.adminToken = Tokens.readTokenFile(b.dataDir.resolve(Tokens.ADMIN_TOKEN_FILE));
+        this.ca = CaService.loadOrCreate(b.dataDir, b.clock);
+      } catch (IOException | RuntimeException e) {
+        etcd.close();
+        throw e;
+      }
+      this.store = etcd;
+    }
     this.hub = new PushHub(store, b.clock, b.heartbeat, b.pushDebounce);
+    store.onExternalChange(hub::changed);
     this.registry = new LeaseRegistry(store, b.clock, b.leaseTtl, s -> hub.changed());
     ConfigApi configApi = new ConfigApi(store, s -> hub.changed());
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -185,6 +207,8 @@ public final class DiscoveryServer implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(10);
     private Duration sweepEvery = Duration.ofSeconds(1);
     private boolean tls = true;
+    private List<String> etcdEndpoints = List.of();
+    private String etcdPrefix = EtcdStore.DEFAULT_PREFIX;
     private Duration pushDebounce = PushHub.DEFAULT_DEBOUNCE;
 
     private Builder(Path dataDir) {
@@ -237,6 +261,21 @@ public final class DiscoveryServer implements AutoCloseable {
      */
     public Builder tls(boolean tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Keeps the state in the etcd cluster at {@code endpoints} instead of the data directory, so
+     * several servers over the same cluster (and prefix) serve one view. Empty: the embedded store.
+     */
+    public Builder etcd(List<String> endpoints) {
+      this.etcdEndpoints = List.copyOf(endpoints);
+      return this;
+    }
+
+    /** The etcd key prefix (default {@value EtcdStore#DEFAULT_PREFIX}); one mesh per prefix. */
+    public Builder etcdPrefix(String prefix) {
+      this.etcdPrefix = Objects.requireNonNull(prefix, "prefix");
       return this;
     }
 

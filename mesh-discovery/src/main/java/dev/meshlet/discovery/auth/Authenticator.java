@@ -54,7 +54,11 @@ public final class Authenticator {
     if (Tokens.same(token, adminToken)) {
       return Optional.of(new Principal.Admin());
     }
-    TokenGrant grant = store.state().tokens().get(Tokens.sha256(token));
+    String sha256 = Tokens.sha256(token);
+    TokenGrant grant = store.state().tokens().get(sha256);
+    if (grant == null && store.catchUp()) {
+      grant = store.state().tokens().get(sha256); // granted through another replica a moment ago
+    }
     return grant == null
         ? Optional.empty()
         : Optional.of(new Principal.Workload(grant.serviceAccount(), grant.namespace()));

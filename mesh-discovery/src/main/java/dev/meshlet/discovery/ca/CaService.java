@@ -50,6 +50,9 @@ public final class CaService {
   /** The file in the data directory that records the last certificate issued to each identity. */
   public static final String ISSUED_FILE = "issued-certificates.jsonl";
 
+  /** The files of the CA directory, in Istio's cacerts layout. */
+  public static final List<String> CACERTS_FILES = List.of("ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem");
+
   private static final Logger log = LoggerFactory.getLogger(CaService.class);
 
   private final Path dataDir;

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * memory and moves with each renewal. {@link #expire()} removes every registration whose lease
  * has run out, which the store's listeners then push to the agents. After a restart each stored
  * registration gets a fresh term, so agents that are still alive have time to renew.
+ *
+ * <p>Over a store that {@link DiscoveryStore#expiresLeases() expires leases itself} (etcd) there
+ * are no deadlines here: renewals go to the store and the store removes lapsed registrations.
  */
 public final class LeaseRegistry {
   private static final Logger log = LoggerFactory.getLogger(LeaseRegistry.class);
@@ -44,9 +47,11 @@ public final class LeaseRegistry {
     this.clock = clock;
     this.ttl = ttl;
     this.onChange = onChange;
-    Instant deadline = clock.instant().plus(ttl);
-    for (String leaseId : store.state().registrations().keySet()) {
-      deadlines.put(leaseId, deadline);
+    if (!store.expiresLeases()) {
+      Instant deadline = clock.instant().plus(ttl);
+      for (String leaseId : store.state().registrations().keySet()) {
+        deadlines.put(leaseId, deadline);
+      }
     }
   }
 
@@ -79,7 +84,9 @@ public final class LeaseRegistry {
     String name = reg.name() == null || reg.name().isBlank()
         ? reg.service() + "-" + leaseId.substring(2, 10).toLowerCase(java.util.Locale.ROOT)
         : reg.name();
-    deadlines.put(leaseId, clock.instant().plus(ttl));
+    if (!store.expiresLeases()) {
+      deadlines.put(leaseId, clock.instant().plus(ttl));
+    }
     StoreState s;
     try {
       s = store.commit(new Change.Register(leaseId, name, reg.toWorkload(), ttl.toSeconds()));
@@ -97,8 +104,15 @@ public final class LeaseRegistry {
    * @throws DiscoveryException 404 when the lease is unknown or has expired (register again), 403
    *     when it belongs to another identity
    */
-  public LeaseGrant renew(String leaseId, Principal caller) {
+  public LeaseGrant renew(String leaseId, Principal caller) throws IOException {
     Registered r = owned(leaseId, caller);
+    if (store.expiresLeases()) {
+      // The lease lives in the store, so any replica can renew what another one granted.
+      if (!store.renew(leaseId)) {
+        throw DiscoveryException.notFound("lease " + leaseId + " has expired (register again)");
+      }
+      return new LeaseGrant(leaseId, r.name(), ttl.toSeconds(), store.state().version());
+    }
     // Only a lease still in force can be renewed; one past its deadline is as good as gone.
     Instant now = clock.instant();
     Instant next = now.plus(ttl);
@@ -121,6 +135,9 @@ public final class LeaseRegistry {
   /** The registration of {@code leaseId}, checked to belong to {@code caller}. */
   public Registered owned(String leaseId, Principal caller) {
     Registered r = store.state().registrations().get(leaseId);
+    if (r == null && store.catchUp()) {
+      r = store.state().registrations().get(leaseId); // registered through another replica a moment ago
+    }
     if (r == null) {
       throw DiscoveryException.notFound("no registration with lease " + leaseId + " (expired or deregistered; register again)");
     }

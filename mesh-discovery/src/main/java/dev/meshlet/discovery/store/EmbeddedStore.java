@@ -39,6 +39,8 @@ public final class EmbeddedStore implements DiscoveryStore {
   private static final ObjectMapper JSON = ProtocolJson.mapper();
 
   private final Path dir;
+  // Versions count in this process's history only: no other server shares them.
+  private final String id = "embedded-" + java.util.UUID.randomUUID();
   private final FileChannel logChannel;
   private volatile StoreState state;
   private int linesSinceSnapshot;
@@ -160,6 +162,11 @@ public final class EmbeddedStore implements DiscoveryStore {
     CRC32 crc = new CRC32();
     crc.update(json.getBytes(StandardCharsets.UTF_8));
     return String.format("%08x %s%n", crc.getValue(), json);
+  }
+
+  @Override
+  public String id() {
+    return id;
   }
 
   @Override

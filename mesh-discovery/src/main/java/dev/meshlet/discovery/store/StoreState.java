@@ -51,9 +51,26 @@ public record StoreState(
 
   /** The state after {@code change}, committed as {@code newVersion}. */
   public StoreState apply(Change change, long newVersion) {
+    return apply(List.of(change), newVersion);
+  }
+
+  /**
+   * The state after {@code changes}, all committed as {@code newVersion} (an etcd transaction, or
+   * a lapsed lease, is several key events at one revision).
+   */
+  public StoreState apply(List<? extends Change> changes, long newVersion) {
     if (newVersion <= version) {
       throw new IllegalArgumentException("version " + newVersion + " (expected: greater than " + version + ")");
     }
+    StoreState s = this;
+    for (Change c : changes) {
+      s = s.applyOne(c, newVersion);
+    }
+    return s.version == newVersion ? s : new StoreState(newVersion, s.compactedVersion, s.config, s.configTombstones,
+        s.registrations, s.endpointTombstones, s.tokens);
+  }
+
+  private StoreState applyOne(Change change, long newVersion) {
     SortedMap<ResourceId, StoredResource> cfg = config;
     Map<ResourceId, Long> cfgGone = configTombstones;
     Map<String, Registered> regs = registrations;

@@ -8,6 +8,7 @@ import dev.meshlet.discovery.api.DiscoveryServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
@@ -49,6 +50,22 @@ public final class TestServer implements AutoCloseable {
         .sweepEvery(Duration.ofHours(1)) // tests sweep by hand after moving the clock
         .start();
     return new TestServer(dir, clock, s);
+  }
+
+  /**
+   * A plain-HTTP replica keeping its state in etcd under {@code prefix}, with a real clock (etcd
+   * times the leases) and leases of {@code leaseTtl}.
+   */
+  public static TestServer startOnEtcd(Path dir, List<String> etcd, String prefix, Duration leaseTtl) throws Exception {
+    DiscoveryServer s = DiscoveryServer.builder(dir)
+        .tls(false)
+        .port(0)
+        .etcd(etcd)
+        .etcdPrefix(prefix)
+        .leaseTtl(leaseTtl)
+        .heartbeat(Duration.ofMillis(200))
+        .start();
+    return new TestServer(dir, new TestClock(), s);
   }
 
   public String url() {

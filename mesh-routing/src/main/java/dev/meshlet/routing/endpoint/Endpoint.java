@@ -1,5 +1,6 @@
 package dev.meshlet.routing.endpoint;
 
+import dev.meshlet.core.registry.WorkloadInstance;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param locality {@code region/zone/subzone}, or null when unknown
  * @param weight relative load-balancing weight, at least 1
  * @param serviceAccount the service account its certificate names, or null outside the mesh
+ * @param instance the registered instance this endpoint is a port of (its service, namespace and
+ *     labels name the destination workload in telemetry), or null for a ServiceEntry's address.
+ *     A description, not part of the identity: {@link #equals} ignores it.
  */
 public record Endpoint(
     String address,
@@ -22,7 +26,8 @@ public record Endpoint(
     Map<String, String> labels,
     @Nullable String locality,
     int weight,
-    @Nullable String serviceAccount) {
+    @Nullable String serviceAccount,
+    @Nullable WorkloadInstance instance) {
 
   public Endpoint {
     Objects.requireNonNull(address, "address");
@@ -35,8 +40,26 @@ public record Endpoint(
     labels = labels == null ? Map.of() : Map.copyOf(labels);
   }
 
+  /** An endpoint that is no registered instance (a ServiceEntry's address, a test's). */
+  public Endpoint(String address, int port, Map<String, String> labels, @Nullable String locality, int weight,
+      @Nullable String serviceAccount) {
+    this(address, port, labels, locality, weight, serviceAccount, null);
+  }
+
   public static Endpoint of(String address, int port) {
-    return new Endpoint(address, port, Map.of(), null, 1, null);
+    return new Endpoint(address, port, Map.of(), null, 1, null, null);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Endpoint e && port == e.port && weight == e.weight && address.equals(e.address)
+        && labels.equals(e.labels) && Objects.equals(locality, e.locality)
+        && Objects.equals(serviceAccount, e.serviceAccount);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(address, port, labels, locality, weight, serviceAccount);
   }
 
   /** {@code address:port}, with IPv6 addresses in brackets: Envoy's upstream_host. */

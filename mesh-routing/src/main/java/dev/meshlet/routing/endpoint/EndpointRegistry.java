@@ -40,7 +40,7 @@ public final class EndpointRegistry {
       ports.sort(Comparator.comparingInt((Map.Entry<String, Integer> e) -> rank(e.getKey())).thenComparing(Map.Entry::getValue));
       boolean primary = true;
       for (Map.Entry<String, Integer> port : ports) {
-        Endpoint ep = new Endpoint(wi.address(), port.getValue(), wi.labels(), wi.locality(), 1, wi.serviceAccount());
+        Endpoint ep = new Endpoint(wi.address(), port.getValue(), wi.labels(), wi.locality(), 1, wi.serviceAccount(), wi);
         b.add(wi.host(), ep, primary);
         primary = false;
       }

@@ -128,11 +128,14 @@ final class Attempts {
       }
       AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
       rb.tag(AttemptTracker.class, tracker);
+      Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
+      // From here on the attempt is sent: the listener may add its trace headers, and hears how it ends.
+      MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener, new MeshCallListener.AttemptStart(
+          authority, route.name(), cluster.name(), endpoint, count, routeRequest.request()), rb);
       Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent, tls).newCall(rb.build());
       if (tryTimeout != NO_DEADLINE) {
         call.timeout().timeout(tryTimeout, TimeUnit.MILLISECONDS);
       }
-      Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
       long started = System.nanoTime();
       if (endpoint != null) {
         cluster.state.balancers().activeRequests().start(endpoint);
@@ -145,13 +148,13 @@ final class Attempts {
         cancellations.finished(outer);
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
-          listen(endpoint, 0, e, started);
+          listen(observer, endpoint, 0, e, null, started);
           throw failure(ResponseFlag.DC, "the call was cancelled", e);
         }
         if (tls.isTls() && e instanceof SSLException ssl) {
           // The handshake or the peer's identity failed: another try would meet the same certificate.
           finished(endpoint, permit, 0);
-          listen(endpoint, 0, e, started);
+          listen(observer, endpoint, 0, e, null, started);
           throw failure(ResponseFlag.UF, "TLS (" + tls.mode() + (tls.automatic() ? ", auto mTLS" : "") + ") to "
               + (endpoint == null ? upstream.url().host() + ":" + upstream.url().port() : endpoint.hostPort())
               + " failed: " + tlsReason(ssl, tls), e);
@@ -159,7 +162,7 @@ final class Attempts {
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
         finished(endpoint, permit, 0);
-        listen(endpoint, 0, e, started);
+        listen(observer, endpoint, 0, e, null, started);
         if (deadline != NO_DEADLINE && ctx.clock.millis() >= deadline) {
           throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
         }
@@ -180,7 +183,7 @@ final class Attempts {
       }
       cancellations.finished(outer);
       finished(endpoint, permit, response.code());
-      listen(endpoint, response.code(), null, started);
+      listen(observer, endpoint, response.code(), null, response, started);
       if (!policy.retriable(response.code(), response.headers())) {
         return withCookie(response);
       }
@@ -301,7 +304,9 @@ final class Attempts {
     return new MeshCallException(flag, authority, route.name(), cluster.name(), reason, cause);
   }
 
-  private void listen(@Nullable Endpoint endpoint, int status, @Nullable Throwable failure, long startedNanos) {
+  private void listen(MeshCallListener.AttemptObserver observer, @Nullable Endpoint endpoint, int status,
+      @Nullable Throwable failure, @Nullable Response response, long startedNanos) {
+    Listening.ended(observer, status, failure, response);
     try {
       ctx.listener.onAttempt(new MeshCallListener.Attempt(authority, route.name(), cluster.name(),
           endpoint == null ? null : endpoint.hostPort(), count, status, failure,

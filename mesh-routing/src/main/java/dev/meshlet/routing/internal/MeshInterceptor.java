@@ -109,7 +109,7 @@ public final class MeshInterceptor implements Interceptor {
     Service service = mesh.directory.resolve(authority);
     if (service == null) {
       if (mesh.directory.registryOnly()) {
-        throw fail(start, authority, null, null, ResponseFlag.NR,
+        throw fail(start, request, authority, null, null, ResponseFlag.NR,
             "host " + authority + " is not a known service and " + mesh.directory.sidecarName()
                 + " sets outboundTrafficPolicy REGISTRY_ONLY", null);
       }
@@ -119,17 +119,17 @@ public final class MeshInterceptor implements Interceptor {
     RouteTable table = mesh.table(service);
     RouteTable.Match match = table.match(rr);
     if (match == null) {
-      throw fail(start, authority, null, null, ResponseFlag.NR,
+      throw fail(start, request, authority, null, null, ResponseFlag.NR,
           "no route of " + (table.virtualService() == null ? service.fqdn() : "VirtualService " + table.virtualService())
               + " matches " + request.method() + " " + rr.path(), null);
     }
     CompiledRoute route = match.route();
     if (route.directResponse() != null) {
-      return finish(start, authority, route, null, editResponse(route, null,
+      return finish(start, request, authority, route, null, editResponse(route, null,
           route.directResponse().respond(request, route.name())), EnumSet.noneOf(ResponseFlag.class), 0);
     }
     if (route.redirect() != null) {
-      return finish(start, authority, route, null, editResponse(route, null,
+      return finish(start, request, authority, route, null, editResponse(route, null,
           route.redirect().respond(rr, route.name())), EnumSet.noneOf(ResponseFlag.class), 0);
     }
     Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
@@ -147,7 +147,7 @@ public final class MeshInterceptor implements Interceptor {
         if (fault.grpcStatus() != null) {
           b.header("grpc-status", fault.grpcStatus());
         }
-        return finish(start, authority, route, null, withFlags(b.build(), flags), flags, 0);
+        return finish(start, request, authority, route, null, withFlags(b.build(), flags), flags, 0);
       }
     }
     RouteTarget target = route.pick(ctx.random);
@@ -156,14 +156,14 @@ public final class MeshInterceptor implements Interceptor {
       cluster = target == null ? null
           : mesh.cluster(target.host(), target.subset(), target.port() != null ? target.port() : request.url().port());
     } catch (IllegalArgumentException e) {
-      throw fail(start, authority, route, target.cluster(), ResponseFlag.NC,
+      throw fail(start, request, authority, route, target.cluster(), ResponseFlag.NC,
           "the DestinationRule of " + target.host() + " cannot apply: " + e.getMessage(), e);
     }
     if (cluster == null) {
       String what = target == null ? "the route has no destination"
           : target.subset() == null ? "destination host " + target.host() + " is not a known service"
               : "subset " + target.subset() + " of " + target.host() + " is not defined by a DestinationRule";
-      throw fail(start, authority, route, target == null ? null : target.cluster(), ResponseFlag.NC, what, null);
+      throw fail(start, request, authority, route, target == null ? null : target.cluster(), ResponseFlag.NC, what, null);
     }
     Request upstream = Rewrites.upstream(rr, match, target);
     upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
@@ -173,20 +173,25 @@ public final class MeshInterceptor implements Interceptor {
     try {
       response = run.execute();
     } catch (MeshCallException e) {
-      listenCall(start, authority, route, cluster.name(), 0, EnumSet.of(e.flag()), run.attemptCount());
+      listenCall(start, request, authority, route, cluster.name(), 0, EnumSet.of(e.flag()), run.attemptCount());
       throw e;
     }
     response = editResponse(route, target, response).newBuilder().request(request).build();
-    return finish(start, authority, route, cluster.name(), withFlags(response, flags), flags, run.attemptCount());
+    return finish(start, request, authority, route, cluster.name(), withFlags(response, flags), flags, run.attemptCount());
   }
 
   private Response passThrough(Request request, String authority, long start) throws IOException {
+    Request.Builder rb = request.newBuilder();
+    MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener,
+        new MeshCallListener.AttemptStart(authority, null, null, null, 1, request), rb);
     try {
-      Response r = clients.plain(true).newCall(request).execute();
-      listenCall(start, authority, null, null, r.code(), Set.of(), 1);
+      Response r = clients.plain(true).newCall(rb.build()).execute();
+      Listening.ended(observer, r.code(), null, r);
+      listenCall(start, request, authority, null, null, r.code(), Set.of(), 1);
       return r;
     } catch (IOException e) {
-      listenCall(start, authority, null, null, 0, Set.of(), 1);
+      Listening.ended(observer, 0, e, null);
+      listenCall(start, request, authority, null, null, 0, Set.of(), 1);
       throw e;
     }
   }
@@ -215,23 +220,23 @@ public final class MeshInterceptor implements Interceptor {
     return r.newBuilder().header(MeshHeaders.RESPONSE_FLAGS, sb.toString()).build();
   }
 
-  private Response finish(long start, String authority, CompiledRoute route, @Nullable String destination,
+  private Response finish(long start, Request request, String authority, CompiledRoute route, @Nullable String destination,
       Response response, Set<ResponseFlag> flags, int attemptCount) {
-    listenCall(start, authority, route, destination, response.code(), flags, attemptCount);
+    listenCall(start, request, authority, route, destination, response.code(), flags, attemptCount);
     return response;
   }
 
-  private MeshCallException fail(long start, String authority, @Nullable CompiledRoute route,
+  private MeshCallException fail(long start, Request request, String authority, @Nullable CompiledRoute route,
       @Nullable String destination, ResponseFlag flag, String reason, @Nullable Throwable cause) {
-    listenCall(start, authority, route, destination, 0, EnumSet.of(flag), 0);
+    listenCall(start, request, authority, route, destination, 0, EnumSet.of(flag), 0);
     return new MeshCallException(flag, authority, route == null ? null : route.name(), destination, reason, cause);
   }
 
-  private void listenCall(long start, String authority, @Nullable CompiledRoute route, @Nullable String destination,
+  private void listenCall(long start, Request request, String authority, @Nullable CompiledRoute route, @Nullable String destination,
       int status, Set<ResponseFlag> flags, int attemptCount) {
     try {
       ctx.listener.onCall(new MeshCallListener.Call(authority, route == null ? null : route.name(), destination,
-          status, flags, attemptCount, Duration.ofNanos(System.nanoTime() - start)));
+          status, flags, attemptCount, Duration.ofNanos(System.nanoTime() - start), request));
     } catch (RuntimeException ignored) {
       // Telemetry must never fail a call.
     }

@@ -14,9 +14,9 @@ public final class ClientSpan {
   private final Context context;
   private final TracePropagation propagation;
 
-  ClientSpan(Span span, Context context, TracePropagation propagation) {
+  ClientSpan(Span span, Context parent, TracePropagation propagation) {
     this.span = span;
-    this.context = context;
+    this.context = parent.with(span);
     this.propagation = propagation;
   }
 
@@ -38,6 +38,13 @@ public final class ClientSpan {
   /** Writes this attempt's trace context and baggage as request headers. */
   public void inject(BiConsumer<String, String> setHeader) {
     propagation.inject(context, setHeader);
+  }
+
+  /** The address and port this attempt connected to ({@code network.peer.*}): the endpoint picked. */
+  public ClientSpan peer(String address, int port) {
+    span.setAttribute(HttpAttributes.NETWORK_PEER_ADDRESS, address);
+    span.setAttribute(HttpAttributes.NETWORK_PEER_PORT, HttpAttributes.boxed(port));
+    return this;
   }
 
   /** The protocol version the response came in ({@code 1.1}, {@code 2}). */

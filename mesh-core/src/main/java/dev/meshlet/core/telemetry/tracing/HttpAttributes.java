@@ -23,6 +23,8 @@ public final class HttpAttributes {
   public static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
   public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
   public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  public static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
+  public static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
   public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
   public static final AttributeKey<String> NETWORK_PROTOCOL_VERSION =
       AttributeKey.stringKey("network.protocol.version");
@@ -40,6 +42,37 @@ public final class HttpAttributes {
 
   /** The conventions' value for a method they do not know. */
   static final String OTHER_METHOD = "_OTHER";
+
+  /**
+   * Status codes and ports as boxed {@code Long}s kept for reuse: the SDK stores attributes
+   * boxed, and {@code Long.valueOf} allocates past 127, so a span's {@code 200} and {@code 9080}
+   * would cost 16 bytes each. Codes are made once; ports go through a small direct-mapped cache
+   * (a race only costs a fresh {@code Long}: they are immutable).
+   */
+  private static final Long[] CODES = new Long[600];
+
+  private static final Long[] RECENT = new Long[256];
+
+  static {
+    for (int i = 0; i < CODES.length; i++) {
+      CODES[i] = (long) i;
+    }
+  }
+
+  /** {@code value} boxed, without allocating for status codes and the ports in use. */
+  static Long boxed(int value) {
+    if (value >= 0 && value < CODES.length) {
+      return CODES[value];
+    }
+    int slot = value & (RECENT.length - 1);
+    Long cached = RECENT[slot];
+    if (cached != null && cached == value) {
+      return cached;
+    }
+    Long fresh = (long) value;
+    RECENT[slot] = fresh;
+    return fresh;
+  }
 
   private HttpAttributes() {}
 }

@@ -50,6 +50,18 @@ public final class HttpTracing {
    * {@link Context#current()}). Inject its context with {@link ClientSpan#inject}.
    */
   public ClientSpan startClient(Context parent, ClientRequestInfo request) {
+    return new ClientSpan(clientSpan(parent, request).startSpan(), parent, propagation);
+  }
+
+  /**
+   * Starts, after the fact, the client span of a call that began at {@code start} and made no
+   * attempt (a fault abort, a direct response, no route): it still shows in the trace.
+   */
+  public ClientSpan startClient(Context parent, ClientRequestInfo request, java.time.Instant start) {
+    return new ClientSpan(clientSpan(parent, request).setStartTimestamp(start).startSpan(), parent, propagation);
+  }
+
+  private SpanBuilder clientSpan(Context parent, ClientRequestInfo request) {
     String method = method(request.method());
     SpanBuilder b =
         tracer
@@ -63,13 +75,12 @@ public final class HttpTracing {
       b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, request.method());
     }
     if (request.serverPort() > 0) {
-      b.setAttribute(HttpAttributes.SERVER_PORT, (long) request.serverPort());
+      b.setAttribute(HttpAttributes.SERVER_PORT, HttpAttributes.boxed(request.serverPort()));
     }
     if (request.resendCount() > 0) {
-      b.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, (long) request.resendCount());
+      b.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, HttpAttributes.boxed(request.resendCount()));
     }
-    Span span = b.startSpan();
-    return new ClientSpan(span, parent.with(span), propagation);
+    return b;
   }
 
   /**
@@ -100,7 +111,7 @@ public final class HttpTracing {
     setIfPresent(b, HttpAttributes.HTTP_ROUTE, request.route());
     setIfPresent(b, HttpAttributes.SERVER_ADDRESS, request.serverAddress());
     if (request.serverPort() > 0) {
-      b.setAttribute(HttpAttributes.SERVER_PORT, (long) request.serverPort());
+      b.setAttribute(HttpAttributes.SERVER_PORT, HttpAttributes.boxed(request.serverPort()));
     }
     setIfPresent(b, HttpAttributes.CLIENT_ADDRESS, request.clientAddress());
     setIfPresent(b, HttpAttributes.USER_AGENT_ORIGINAL, request.userAgent());

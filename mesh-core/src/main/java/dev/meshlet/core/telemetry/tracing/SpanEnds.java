@@ -35,7 +35,7 @@ final class SpanEnds {
 
   private static void status(Span span, int statusCode) {
     if (statusCode > 0) {
-      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
+      span.setAttribute(HttpAttributes.HTTP_RESPONSE_STATUS_CODE, HttpAttributes.boxed(statusCode));
     }
   }
 }

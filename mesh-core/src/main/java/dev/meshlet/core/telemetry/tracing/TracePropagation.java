@@ -37,15 +37,42 @@ public final class TracePropagation {
               PropagationFormat.W3C_BAGGAGE,
               PropagationFormat.B3_MULTI));
 
+  /**
+   * Header names are written in lower case, as HTTP/2 sends them and as header maps keyed by
+   * lower-case names (the served request's scope) look them up; B3's propagator writes
+   * {@code X-B3-TraceId}. The known names are mapped without allocating.
+   */
+  private static final Map<String, String> LOWER_CASE =
+      Map.of(
+          "X-B3-TraceId", "x-b3-traceid",
+          "X-B3-SpanId", "x-b3-spanid",
+          "X-B3-ParentSpanId", "x-b3-parentspanid",
+          "X-B3-Sampled", "x-b3-sampled",
+          "X-B3-Flags", "x-b3-flags");
+
   private static final TextMapSetter<BiConsumer<String, String>> SETTER =
       (carrier, key, value) -> {
         if (carrier != null) {
-          carrier.accept(key, value);
+          carrier.accept(lowerCase(key), value);
         }
       };
 
+  private static String lowerCase(String name) {
+    String known = LOWER_CASE.get(name);
+    if (known != null) {
+      return known;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.isUpperCase(name.charAt(i))) {
+        return name.toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    return name;
+  }
+
+  /** Asks for lower-case names, as {@link #extract(Context, Function)} promises (B3 asks for {@code X-B3-TraceId}). */
   private static final TextMapGetter<Function<String, @Nullable String>> GETTER =
-      (carrier, key) -> carrier == null ? null : carrier.apply(key);
+      (carrier, key) -> carrier == null ? null : carrier.apply(lowerCase(key));
 
   private final Set<PropagationFormat> injectFormats;
   private final TextMapPropagator injector;

@@ -43,9 +43,9 @@ class TracePropagationTest {
     assertThat(headers)
         .containsEntry("traceparent", "00-" + TRACE_ID + "-" + SPAN_ID + "-01")
         .containsEntry("baggage", "tenant=acme")
-        .containsEntry("X-B3-TraceId", TRACE_ID)
-        .containsEntry("X-B3-SpanId", SPAN_ID)
-        .containsEntry("X-B3-Sampled", "1")
+        .containsEntry("x-b3-traceid", TRACE_ID)
+        .containsEntry("x-b3-spanid", SPAN_ID)
+        .containsEntry("x-b3-sampled", "1")
         .doesNotContainKey("b3");
   }
 
@@ -84,7 +84,8 @@ class TracePropagationTest {
     TracePropagation b3 = TracePropagation.injecting(EnumSet.of(PropagationFormat.B3_MULTI));
     Map<String, String> headers = inject(b3, sampledContext());
 
-    assertThat(headers).containsOnlyKeys("X-B3-TraceId", "X-B3-SpanId", "X-B3-Sampled");
+    // Lower case, as HTTP/2 sends them and as the served request's scope looks them up.
+    assertThat(headers).containsOnlyKeys("x-b3-traceid", "x-b3-spanid", "x-b3-sampled");
     SpanContext sc = extracted(b3, headers);
     assertThat(sc.getTraceId()).isEqualTo(TRACE_ID);
     assertThat(sc.getSpanId()).isEqualTo(SPAN_ID);
@@ -107,6 +108,17 @@ class TracePropagationTest {
     assertThat(sc.getTraceId()).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7");
     assertThat(sc.getSpanId()).isEqualTo("e457b5a2e4d86bd1");
     assertThat(sc.isSampled()).isTrue();
+  }
+
+  @Test
+  void aHeaderFunctionIsAskedForLowerCaseNames() {
+    // What the server adapters hand over: a map of lower-case names read through a function.
+    Map<String, String> inbound = Map.of("x-b3-traceid", TRACE_ID, "x-b3-spanid", SPAN_ID, "x-b3-sampled", "1");
+    SpanContext sc = Span.fromContext(TracePropagation.ofDefaults().extract(Context.root(), inbound::get))
+        .getSpanContext();
+
+    assertThat(sc.getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(sc.getSpanId()).isEqualTo(SPAN_ID);
   }
 
   @Test
@@ -157,7 +169,7 @@ class TracePropagationTest {
     TracePropagation none = TracePropagation.injecting(EnumSet.noneOf(PropagationFormat.class));
 
     assertThat(inject(b3Only, sampledContext()))
-        .containsKeys("b3", "X-B3-TraceId")
+        .containsKeys("b3", "x-b3-traceid")
         .doesNotContainKeys("traceparent", "baggage");
     assertThat(inject(none, sampledContext())).isEmpty();
     assertThat(b3Only.injectFormats())
