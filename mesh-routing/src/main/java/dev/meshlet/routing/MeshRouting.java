@@ -68,8 +68,16 @@ public final class MeshRouting implements Closeable {
   /** {@code client} with the mesh's routing added; it shares {@code client}'s pool and dispatcher. */
   public OkHttpClient wrap(OkHttpClient client) {
     MeshInterceptor mesh = new MeshInterceptor(context, client);
+    // Most tries run on the application's own call, below the mesh's interceptor: the mesh follows
+    // redirects (through routing) and keeps cookies itself, for the logical URL, so OkHttp must not
+    // do either for an endpoint's address, nor cache.
     return client.newBuilder()
         .addInterceptor(mesh)
+        .addNetworkInterceptor(mesh.networkInterceptor())
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .cookieJar(okhttp3.CookieJar.NO_COOKIES)
+        .cache(null)
         .eventListenerFactory(mesh.eventListenerFactory(client.eventListenerFactory()))
         .build();
   }

@@ -26,10 +26,12 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +49,7 @@ final class Attempts {
   private final MeshContext ctx;
   private final AttemptClients clients;
   private final Cancellations cancellations;
+  private final Interceptor.Chain chain;
   private final Call outer;
   private final String authority;
   private final CompiledRoute route;
@@ -60,13 +63,15 @@ final class Attempts {
   private @Nullable Permit retryPermit;
   private @Nullable String setCookie;
 
-  Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Call outer, String authority,
+  Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Interceptor.Chain chain,
+      String authority,
       CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
       Set<ResponseFlag> flags) {
     this.ctx = ctx;
     this.clients = clients;
     this.cancellations = cancellations;
-    this.outer = outer;
+    this.chain = chain;
+    this.outer = chain.call();
     this.authority = authority;
     this.route = route;
     this.cluster = cluster;
@@ -113,12 +118,7 @@ final class Attempts {
         endpoint = pick(policy, tried);
         tried.add(endpoint);
         tls = cluster.tls(endpoint);
-        // TLS clusters are dialed over https; a plaintext one keeps the application's scheme (never downgraded).
-        HttpUrl.Builder url = upstream.url().newBuilder();
-        if (tls.isTls()) {
-          url.scheme("https");
-        }
-        rb.url(url.host(endpoint.address()).port(endpoint.port()).build());
+        rb.url(cluster.endpointUrl(endpoint, upstream.url(), tls.isTls()));
       } else if (tls.isTls() && !upstream.url().isHttps()) {
         // TLS origination toward the host asked for: same port, OkHttp only speaks TLS to https.
         rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
@@ -132,8 +132,14 @@ final class Attempts {
       // From here on the attempt is sent: the listener may add its trace headers, and hears how it ends.
       MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener, new MeshCallListener.AttemptStart(
           authority, route.name(), cluster.name(), endpoint, count, routeRequest.request()), rb);
-      Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent, tls).newCall(rb.build());
-      if (tryTimeout != NO_DEADLINE) {
+      // A try on the application's own call unless it needs its own timeout: one shorter than the
+      // call's deadline, after which another try may follow (the deadline cancels the whole call).
+      boolean onApplicationCall = tryTimeout == remaining;
+      Request attempt = rb.build();
+      CallDeadline callDeadline = onApplicationCall && tryTimeout != NO_DEADLINE ? new CallDeadline(outer, tryTimeout) : null;
+      Call call = null;
+      if (!onApplicationCall) {
+        call = clients.client(cluster.policy.pool().connectTimeout(), idempotent, tls).newCall(attempt);
         call.timeout().timeout(tryTimeout, TimeUnit.MILLISECONDS);
       }
       long started = System.nanoTime();
@@ -141,11 +147,24 @@ final class Attempts {
         cluster.state.balancers().activeRequests().start(endpoint);
       }
       Response response;
-      cancellations.started(outer, call);
+      if (call != null) {
+        cancellations.started(outer, call);
+      } else if (callDeadline != null) {
+        callDeadline.enter();
+      }
       try {
-        response = call.execute();
+        response = call != null ? call.execute() : onApplicationCall(tls, attempt);
       } catch (IOException e) {
-        cancellations.finished(outer);
+        if (call != null) {
+          cancellations.finished(outer);
+        } else if (callDeadline != null) {
+          callDeadline.exit();
+          if (callDeadline.passed()) {
+            finished(endpoint, permit, 0);
+            listen(observer, endpoint, 0, e, null, started);
+            throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
+          }
+        }
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
           listen(observer, endpoint, 0, e, null, started);
@@ -181,7 +200,11 @@ final class Attempts {
         backoff(policy, deadline);
         continue;
       }
-      cancellations.finished(outer);
+      if (call != null) {
+        cancellations.finished(outer);
+      } else if (callDeadline != null) {
+        response = callDeadline.coverBody(response);
+      }
       finished(endpoint, permit, response.code());
       listen(observer, endpoint, response.code(), null, response, started);
       if (!policy.retriable(response.code(), response.headers())) {
@@ -198,6 +221,30 @@ final class Attempts {
       response.close();
       backoff(policy, deadline);
     }
+  }
+
+  /**
+   * Sends one try down the application's own chain: below the mesh's interceptor it meets only
+   * OkHttp's own steps and network interceptors, on the application's pool. What differs from the
+   * application's client is set on the chain: the destination's connect timeout and TLS, and no
+   * silent replay on a failed connection for a call that may not run twice.
+   */
+  private Response onApplicationCall(ClientTls tls, Request attempt) throws IOException {
+    Interceptor.Chain c = chain;
+    int connectTimeout = (int) cluster.policy.pool().connectTimeout().toMillis();
+    if (connectTimeout != c.connectTimeoutMillis()) {
+      c = c.withConnectTimeout(connectTimeout, TimeUnit.MILLISECONDS);
+    }
+    if (!idempotent && c.getRetryOnConnectionFailure()) {
+      c = c.withRetryOnConnectionFailure(false);
+    }
+    if (tls.isTls()) {
+      c = c.withSslSocketFactory(Objects.requireNonNull(tls.sslSocketFactory()), Objects.requireNonNull(tls.trustManager()));
+      if (tls.hostnameVerifier() != null) {
+        c = c.withHostnameVerifier(tls.hostnameVerifier());
+      }
+    }
+    return c.proceed(attempt);
   }
 
   /** Why a TLS connection failed, naming the SPIFFE IDs the cluster's server may have when that was the check. */
