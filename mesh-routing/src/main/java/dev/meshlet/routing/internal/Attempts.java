@@ -99,7 +99,7 @@ final class Attempts {
     long deadline = CallRules.deadline(ctx.clock.millis(), route, upstream);
     RetryBudget budget = ctx.budget(cluster.service().fqdn());
     budget.deposit();
-    List<Endpoint> tried = new ArrayList<>(2);
+    List<Endpoint> tried = List.of(); // a list of its own only once a retry adds to it
     while (true) {
       count++;
       if (outer.isCanceled()) {
@@ -116,7 +116,12 @@ final class Attempts {
       ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
-        tried.add(endpoint);
+        if (tried.isEmpty()) {
+          tried = List.of(endpoint);
+        } else {
+          tried = new ArrayList<>(tried);
+          tried.add(endpoint);
+        }
         tls = cluster.tls(endpoint);
         rb.url(cluster.endpointUrl(endpoint, upstream.url(), tls.isTls()));
       } else if (tls.isTls() && !upstream.url().isHttps()) {

@@ -1,22 +1,18 @@
 package dev.meshlet.routing.internal;
 
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.MediaType;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.AsyncTimeout;
-import okio.Buffer;
 import okio.BufferedSource;
-import okio.ForwardingSource;
-import okio.Okio;
 
 /**
  * The route's deadline for a try that runs on the application's own call (see {@link Attempts}):
  * when it passes, the application's call is cancelled, as a call of its own would be by its call
  * timeout. Only used when no later try could follow (no shorter per-try timeout), so cancelling
- * the whole call is right. It covers the response body too: it ends when the body is read to its
- * end or closed.
+ * the whole call is right. It covers the response body too: it ends when the body is closed.
  */
 final class CallDeadline extends AsyncTimeout {
   private final Call call;
@@ -38,25 +34,35 @@ final class CallDeadline extends AsyncTimeout {
     return passed;
   }
 
-  /** {@code response} whose body ends this deadline when exhausted or closed. */
+  /**
+   * {@code response} whose body ends this deadline when closed ({@code Response.close()}, or the
+   * body's). A body read to its end through its source is not seen: the deadline then passes on
+   * a finished call, which cancelling leaves as it is. (Wrapping the source instead would cost a
+   * buffer per call.)
+   */
   Response coverBody(Response response) {
     ResponseBody body = response.body();
-    BufferedSource source = Okio.buffer(new ForwardingSource(body.source()) {
+    return response.newBuilder().body(new ResponseBody() {
       @Override
-      public long read(Buffer sink, long byteCount) throws IOException {
-        long read = super.read(sink, byteCount);
-        if (read == -1) {
-          exit();
-        }
-        return read;
+      public MediaType contentType() {
+        return body.contentType();
       }
 
       @Override
-      public void close() throws IOException {
-        exit();
-        super.close();
+      public long contentLength() {
+        return body.contentLength();
       }
-    });
-    return response.newBuilder().body(ResponseBody.create(source, body.contentType(), body.contentLength())).build();
+
+      @Override
+      public BufferedSource source() {
+        return body.source();
+      }
+
+      @Override
+      public void close() {
+        exit();
+        body.close();
+      }
+    }).build();
   }
 }
