@@ -62,6 +62,7 @@ final class Attempts {
   private int count;
   private @Nullable Permit retryPermit;
   private @Nullable String setCookie;
+  private @Nullable CallDeadline bodyDeadline;
 
   Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Interceptor.Chain chain,
       String authority,
@@ -80,6 +81,15 @@ final class Attempts {
     this.upstream = upstream;
     this.flags = flags;
     this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
+  }
+
+  /**
+   * The route deadline still running for the returned response's body (a try on the
+   * application's call), which the caller must end when the body closes (see
+   * {@link CallDeadline#coverBody}); null when none.
+   */
+  @Nullable CallDeadline bodyDeadline() {
+    return bodyDeadline;
   }
 
   int attemptCount() {
@@ -207,9 +217,8 @@ final class Attempts {
       }
       if (call != null) {
         cancellations.finished(outer);
-      } else if (callDeadline != null) {
-        response = callDeadline.coverBody(response);
       }
+      bodyDeadline = callDeadline;
       finished(endpoint, permit, response.code());
       listen(observer, endpoint, response.code(), null, response, started);
       if (!policy.retriable(response.code(), response.headers())) {
@@ -224,6 +233,10 @@ final class Attempts {
         return withCookie(response);
       }
       response.close();
+      if (callDeadline != null) {
+        callDeadline.exit();
+        bodyDeadline = null;
+      }
       backoff(policy, deadline);
     }
   }

@@ -3,7 +3,6 @@ package dev.meshlet.routing.internal;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.MediaType;
-import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.AsyncTimeout;
 import okio.BufferedSource;
@@ -35,14 +34,13 @@ final class CallDeadline extends AsyncTimeout {
   }
 
   /**
-   * {@code response} whose body ends this deadline when closed ({@code Response.close()}, or the
-   * body's). A body read to its end through its source is not seen: the deadline then passes on
-   * a finished call, which cancelling leaves as it is. (Wrapping the source instead would cost a
-   * buffer per call.)
+   * {@code body}, ending this deadline when closed ({@code Response.close()}, or the body's). A
+   * body read to its end through its source is not seen: the deadline then passes on a finished
+   * call, which cancelling leaves as it is. (Wrapping the source instead would cost a buffer per
+   * call.)
    */
-  Response coverBody(Response response) {
-    ResponseBody body = response.body();
-    return response.newBuilder().body(new ResponseBody() {
+  ResponseBody coverBody(ResponseBody body) {
+    return new ResponseBody() {
       @Override
       public MediaType contentType() {
         return body.contentType();
@@ -63,6 +61,6 @@ final class CallDeadline extends AsyncTimeout {
         exit();
         body.close();
       }
-    }).build();
+    };
   }
 }

@@ -183,7 +183,13 @@ public final class MeshInterceptor implements Interceptor {
       listenCall(start, request, authority, route, cluster.name(), 0, EnumSet.of(e.flag()), run.attemptCount());
       throw e;
     }
-    response = editResponse(route, target, response).newBuilder().request(request).build();
+    // One copy of the response: the application's request, and the body that ends the deadline.
+    Response.Builder answer = editResponse(route, target, response).newBuilder().request(request);
+    CallDeadline bodyDeadline = run.bodyDeadline();
+    if (bodyDeadline != null) {
+      answer.body(bodyDeadline.coverBody(response.body()));
+    }
+    response = answer.build();
     return finish(start, request, authority, route, cluster.name(), withFlags(response, flags), flags, run.attemptCount());
   }
 
