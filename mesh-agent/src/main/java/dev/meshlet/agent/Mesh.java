@@ -325,8 +325,8 @@ public final class Mesh implements AutoCloseable {
   /**
    * The mesh's OkHttp client: every call through it is routed by the config in force, carries
    * the context of the request being served, and waits for readiness. For other timeouts or
-   * interceptors use {@link #httpClient(Consumer)}, not {@code newBuilder()} on this one: routing
-   * runs each attempt on the client it wrapped.
+   * interceptors use {@link #httpClient(Consumer)}, not {@code newBuilder()} on this one: an
+   * interceptor added after routing's would run on each try, toward the endpoint's address.
    */
   public OkHttpClient httpClient() {
     return Objects.requireNonNull(httpClient);

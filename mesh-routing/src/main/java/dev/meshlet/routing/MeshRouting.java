@@ -40,8 +40,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The application's interceptors, timeouts, dispatcher and connection pool stay its own: the
- * mesh adds one interceptor after the application's, and runs each attempt on a client derived
- * from the application's with {@code newBuilder()}, so all routes share one pool and dispatcher.
+ * mesh adds one interceptor after the application's and runs each attempt on the application's
+ * own call ({@code chain.proceed} toward the endpoint), or, for a try with a per-try timeout of
+ * its own, on a client derived from the application's with {@code newBuilder()}: all routes share
+ * one pool and dispatcher. The wrapped client follows no redirects and keeps no cookies or cache
+ * itself: the mesh does the first two, for the logical URL, as the given client says.
  * A new snapshot or registry is compiled once, by the first call that sees it; calls in flight
  * finish under the one they started with. {@link #close()} stops the mirror threads; the
  * application's OkHttp resources remain the application's to close.
@@ -68,8 +71,16 @@ public final class MeshRouting implements Closeable {
   /** {@code client} with the mesh's routing added; it shares {@code client}'s pool and dispatcher. */
   public OkHttpClient wrap(OkHttpClient client) {
     MeshInterceptor mesh = new MeshInterceptor(context, client);
+    // Most tries run on the application's own call, below the mesh's interceptor: the mesh follows
+    // redirects (through routing) and keeps cookies itself, for the logical URL, so OkHttp must not
+    // do either for an endpoint's address, nor cache.
     return client.newBuilder()
         .addInterceptor(mesh)
+        .addNetworkInterceptor(mesh.networkInterceptor())
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .cookieJar(okhttp3.CookieJar.NO_COOKIES)
+        .cache(null)
         .eventListenerFactory(mesh.eventListenerFactory(client.eventListenerFactory()))
         .build();
   }

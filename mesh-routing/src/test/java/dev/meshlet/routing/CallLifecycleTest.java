@@ -169,4 +169,57 @@ class CallLifecycleTest {
       }
     });
   }
+
+  @Test
+  void aMeshCallIsOneOkHttpCallOfTheApplicationRetriesIncluded() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    mesh.backend(REVIEWS, "reviews").respond(r -> new MockResponse.Builder()
+        .code(n.incrementAndGet() == 1 ? 503 : 200).body("x").build());
+    List<String> events = new CopyOnWriteArrayList<>();
+    okhttp3.EventListener recorder = new okhttp3.EventListener() {
+      @Override
+      public void callStart(Call call) {
+        events.add("callStart " + call.request().url().host());
+      }
+
+      @Override
+      public void requestHeadersEnd(Call call, Request request) {
+        events.add("request " + request.url().host() + " " + request.url().encodedPath());
+      }
+    };
+    mesh.start(CallerIdentity.of("productpage", "default"), 1, x -> {},
+        new OkHttpClient.Builder().eventListener(recorder));
+    try (Response r = mesh.get("http://reviews/r?q=1")) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.request().url().toString()).isEqualTo("http://reviews/r?q=1");
+    }
+    // The application's listener sees its one call, and both tries on it, sent to the endpoint's address.
+    assertThat(events).containsExactly("callStart reviews", "request 127.0.0.1 /r", "request 127.0.0.1 /r");
+  }
+
+  @Test
+  void theRouteTimeoutStopsATryOnTheApplicationsCallWhileTheBodyIsRead() throws Exception {
+    // Nine bytes, one every two seconds: 18 s to read, under OkHttp's 10 s read timeout per byte.
+    mesh.backend(REVIEWS, "reviews").respond(r -> new MockResponse.Builder()
+        .body("slow body").throttleBody(1, 2, TimeUnit.SECONDS).build());
+    mesh.config("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - route: [{destination: {host: reviews}}]
+            timeout: 1s
+        """);
+    mesh.start();
+    long started = System.nanoTime();
+    // On a busy machine the deadline may pass before the headers (UT) or while the body is read.
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (Response r = mesh.get("http://reviews/r")) {
+        r.body().string();
+      }
+    }).isInstanceOf(IOException.class);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(10_000);
+  }
 }

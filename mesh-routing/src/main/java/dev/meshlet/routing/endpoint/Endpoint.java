@@ -59,7 +59,13 @@ public record Endpoint(
 
   @Override
   public int hashCode() {
-    return Objects.hash(address, port, labels, locality, weight, serviceAccount);
+    // As Objects.hash would, without its array and boxing: maps keyed by endpoints run per try.
+    int h = address.hashCode();
+    h = 31 * h + port;
+    h = 31 * h + labels.hashCode();
+    h = 31 * h + Objects.hashCode(locality);
+    h = 31 * h + weight;
+    return 31 * h + Objects.hashCode(serviceAccount);
   }
 
   /** {@code address:port}, with IPv6 addresses in brackets: Envoy's upstream_host. */

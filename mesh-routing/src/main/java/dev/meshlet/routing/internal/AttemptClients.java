@@ -6,6 +6,7 @@ import dev.meshlet.routing.pool.RequestsPerConnection;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.CookieJar;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /**
@@ -20,25 +21,63 @@ final class AttemptClients {
   private final boolean multiplexed;
   private final ConcurrentHashMap<Duration, OkHttpClient[]> byConnectTimeout = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TlsKey, OkHttpClient> byTls = new ConcurrentHashMap<>();
+  private final Interceptor networkStep;
+  private final int connectTimeoutMillis;
+  private final boolean retriesOnConnectionFailure;
 
   /** A derived TLS client: ClientTls values share their parts, so this stays small and pools stay whole. */
   private record TlsKey(Duration connectTimeout, boolean replayable, ClientTls tls) {}
 
   AttemptClients(OkHttpClient application) {
+    this.networkStep = networkStep();
     // Cookies and the cache belong to the logical URL ("http://reviews/..."), not to an endpoint's
     // address: the mesh interceptor handles the cookie jar; the cache is not used for mesh calls.
     OkHttpClient.Builder b = application.newBuilder().followRedirects(false).followSslRedirects(false)
         .cookieJar(CookieJar.NO_COOKIES).cache(null)
         .eventListenerFactory(AttemptTracker.wrap(application.eventListenerFactory()))
-        .addNetworkInterceptor(new RequestsPerConnection(r -> {
-          AttemptTracker t = r.tag(AttemptTracker.class);
-          return t == null ? 0 : t.maxRequestsPerConnection();
-        }));
+        .addNetworkInterceptor(networkStep);
     b.interceptors().clear();
     this.base = b.build();
     // Cleartext HTTP/2 only with prior knowledge; over TLS ALPN decides per connection, so a
     // request is counted as holding a connection unless HTTP/2 is certain.
     this.multiplexed = application.protocols().equals(java.util.List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
+    this.connectTimeoutMillis = application.connectTimeoutMillis();
+    this.retriesOnConnectionFailure = application.retryOnConnectionFailure();
+  }
+
+  /**
+   * The mesh's network interceptor, on attempt clients and on the application's wrapped client
+   * (for tries on its own call): marks that the try's request is about to be written, and keeps
+   * the destination's {@code maxRequestsPerConnection}. One instance, so both count the same
+   * pooled connections.
+   */
+  private static Interceptor networkStep() {
+    RequestsPerConnection perConnection = new RequestsPerConnection(r -> {
+      AttemptTracker t = r.tag(AttemptTracker.class);
+      return t == null ? 0 : t.maxRequestsPerConnection();
+    });
+    return chain -> {
+      AttemptTracker t = chain.request().tag(AttemptTracker.class);
+      if (t != null) {
+        t.requestStarting();
+      }
+      return perConnection.intercept(chain);
+    };
+  }
+
+  /** The network interceptor the application's wrapped client must carry (see {@link #networkStep()}). */
+  Interceptor networkInterceptor() {
+    return networkStep;
+  }
+
+  /** The application client's connect timeout, which a try on its own call keeps unless the destination sets another. */
+  int connectTimeoutMillis() {
+    return connectTimeoutMillis;
+  }
+
+  /** Whether the application's client lets OkHttp silently replay a request on a failed connection. */
+  boolean retriesOnConnectionFailure() {
+    return retriesOnConnectionFailure;
   }
 
   /** The client for requests that may be replayed ({@code replayable}) or not, connecting within {@code connectTimeout}. */

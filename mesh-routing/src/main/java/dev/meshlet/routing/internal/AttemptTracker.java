@@ -30,6 +30,11 @@ final class AttemptTracker extends EventListener {
     requestStarted = true;
   }
 
+  /** From the mesh's network interceptor, last before the request is written (a try on the application's own call has no listener of its own). */
+  void requestStarting() {
+    requestStarted = true;
+  }
+
   /** Wraps the application's listener factory so each attempt also reports to its tracker. */
   static EventListener.Factory wrap(EventListener.Factory user) {
     return call -> {

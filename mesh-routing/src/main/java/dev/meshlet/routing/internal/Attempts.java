@@ -26,10 +26,12 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -47,6 +49,7 @@ final class Attempts {
   private final MeshContext ctx;
   private final AttemptClients clients;
   private final Cancellations cancellations;
+  private final Interceptor.Chain chain;
   private final Call outer;
   private final String authority;
   private final CompiledRoute route;
@@ -59,14 +62,17 @@ final class Attempts {
   private int count;
   private @Nullable Permit retryPermit;
   private @Nullable String setCookie;
+  private @Nullable CallDeadline bodyDeadline;
 
-  Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Call outer, String authority,
+  Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Interceptor.Chain chain,
+      String authority,
       CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
       Set<ResponseFlag> flags) {
     this.ctx = ctx;
     this.clients = clients;
     this.cancellations = cancellations;
-    this.outer = outer;
+    this.chain = chain;
+    this.outer = chain.call();
     this.authority = authority;
     this.route = route;
     this.cluster = cluster;
@@ -75,6 +81,15 @@ final class Attempts {
     this.upstream = upstream;
     this.flags = flags;
     this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
+  }
+
+  /**
+   * The route deadline still running for the returned response's body (a try on the
+   * application's call), which the caller must end when the body closes (see
+   * {@link CallDeadline#coverBody}); null when none.
+   */
+  @Nullable CallDeadline bodyDeadline() {
+    return bodyDeadline;
   }
 
   int attemptCount() {
@@ -94,7 +109,7 @@ final class Attempts {
     long deadline = CallRules.deadline(ctx.clock.millis(), route, upstream);
     RetryBudget budget = ctx.budget(cluster.service().fqdn());
     budget.deposit();
-    List<Endpoint> tried = new ArrayList<>(2);
+    List<Endpoint> tried = List.of(); // a list of its own only once a retry adds to it
     while (true) {
       count++;
       if (outer.isCanceled()) {
@@ -111,14 +126,14 @@ final class Attempts {
       ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
-        tried.add(endpoint);
-        tls = cluster.tls(endpoint);
-        // TLS clusters are dialed over https; a plaintext one keeps the application's scheme (never downgraded).
-        HttpUrl.Builder url = upstream.url().newBuilder();
-        if (tls.isTls()) {
-          url.scheme("https");
+        if (tried.isEmpty()) {
+          tried = List.of(endpoint);
+        } else {
+          tried = new ArrayList<>(tried);
+          tried.add(endpoint);
         }
-        rb.url(url.host(endpoint.address()).port(endpoint.port()).build());
+        tls = cluster.tls(endpoint);
+        rb.url(cluster.endpointUrl(endpoint, upstream.url(), tls.isTls()));
       } else if (tls.isTls() && !upstream.url().isHttps()) {
         // TLS origination toward the host asked for: same port, OkHttp only speaks TLS to https.
         rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
@@ -132,8 +147,14 @@ final class Attempts {
       // From here on the attempt is sent: the listener may add its trace headers, and hears how it ends.
       MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener, new MeshCallListener.AttemptStart(
           authority, route.name(), cluster.name(), endpoint, count, routeRequest.request()), rb);
-      Call call = clients.client(cluster.policy.pool().connectTimeout(), idempotent, tls).newCall(rb.build());
-      if (tryTimeout != NO_DEADLINE) {
+      // A try on the application's own call unless it needs its own timeout: one shorter than the
+      // call's deadline, after which another try may follow (the deadline cancels the whole call).
+      boolean onApplicationCall = tryTimeout == remaining;
+      Request attempt = rb.build();
+      CallDeadline callDeadline = onApplicationCall && tryTimeout != NO_DEADLINE ? new CallDeadline(outer, tryTimeout) : null;
+      Call call = null;
+      if (!onApplicationCall) {
+        call = clients.client(cluster.policy.pool().connectTimeout(), idempotent, tls).newCall(attempt);
         call.timeout().timeout(tryTimeout, TimeUnit.MILLISECONDS);
       }
       long started = System.nanoTime();
@@ -141,11 +162,24 @@ final class Attempts {
         cluster.state.balancers().activeRequests().start(endpoint);
       }
       Response response;
-      cancellations.started(outer, call);
+      if (call != null) {
+        cancellations.started(outer, call);
+      } else if (callDeadline != null) {
+        callDeadline.enter();
+      }
       try {
-        response = call.execute();
+        response = call != null ? call.execute() : onApplicationCall(tls, attempt);
       } catch (IOException e) {
-        cancellations.finished(outer);
+        if (call != null) {
+          cancellations.finished(outer);
+        } else if (callDeadline != null) {
+          callDeadline.exit();
+          if (callDeadline.passed()) {
+            finished(endpoint, permit, 0);
+            listen(observer, endpoint, 0, e, null, started);
+            throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
+          }
+        }
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
           listen(observer, endpoint, 0, e, null, started);
@@ -181,7 +215,10 @@ final class Attempts {
         backoff(policy, deadline);
         continue;
       }
-      cancellations.finished(outer);
+      if (call != null) {
+        cancellations.finished(outer);
+      }
+      bodyDeadline = callDeadline;
       finished(endpoint, permit, response.code());
       listen(observer, endpoint, response.code(), null, response, started);
       if (!policy.retriable(response.code(), response.headers())) {
@@ -196,8 +233,36 @@ final class Attempts {
         return withCookie(response);
       }
       response.close();
+      if (callDeadline != null) {
+        callDeadline.exit();
+        bodyDeadline = null;
+      }
       backoff(policy, deadline);
     }
+  }
+
+  /**
+   * Sends one try down the application's own chain: below the mesh's interceptor it meets only
+   * OkHttp's own steps and network interceptors, on the application's pool. What differs from the
+   * application's client is set on the chain: the destination's connect timeout and TLS, and no
+   * silent replay on a failed connection for a call that may not run twice.
+   */
+  private Response onApplicationCall(ClientTls tls, Request attempt) throws IOException {
+    Interceptor.Chain c = chain;
+    int connectTimeout = (int) cluster.policy.pool().connectTimeout().toMillis();
+    if (connectTimeout != c.connectTimeoutMillis()) {
+      c = c.withConnectTimeout(connectTimeout, TimeUnit.MILLISECONDS);
+    }
+    if (!idempotent && c.getRetryOnConnectionFailure()) {
+      c = c.withRetryOnConnectionFailure(false);
+    }
+    if (tls.isTls()) {
+      c = c.withSslSocketFactory(Objects.requireNonNull(tls.sslSocketFactory()), Objects.requireNonNull(tls.trustManager()));
+      if (tls.hostnameVerifier() != null) {
+        c = c.withHostnameVerifier(tls.hostnameVerifier());
+      }
+    }
+    return c.proceed(attempt);
   }
 
   /** Why a TLS connection failed, naming the SPIFFE IDs the cluster's server may have when that was the check. */

@@ -9,6 +9,8 @@ import dev.meshlet.routing.pool.PoolLimiter;
 import dev.meshlet.routing.resolve.Service;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import okhttp3.HttpUrl;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +39,8 @@ final class Cluster {
    * the mesh, some not, or some whose PeerAuthentication is DISABLE); empty when all share {@link #tls}.
    */
   private final Map<Endpoint, ClientTls> endpointTls;
+  /** Per endpoint, the last URL a try dialed (see {@link #endpointUrl}); bounded by the endpoints. */
+  private final ConcurrentHashMap<Endpoint, DialedUrl> dialed = new ConcurrentHashMap<>();
   /** The SPIFFE IDs the server may present under mesh mTLS, for messages; empty: any of the trust domain. */
   final List<String> allowedPeers;
 
@@ -65,6 +69,29 @@ final class Cluster {
     ClientTls t = endpointTls.get(endpoint);
     return t == null ? tls : t;
   }
+
+  /**
+   * The URL a try to {@code endpoint} dials for the logical {@code url}: its host and port, over
+   * https for a TLS cluster (a plaintext one keeps the application's scheme, never downgraded).
+   * The last one built per endpoint is kept, so repeated calls to the same path build none.
+   */
+  HttpUrl endpointUrl(Endpoint endpoint, HttpUrl url, boolean tls) {
+    DialedUrl last = dialed.get(endpoint);
+    if (last != null && last.tls == tls && last.logical.equals(url)) {
+      return last.dialed;
+    }
+    HttpUrl.Builder b = url.newBuilder();
+    if (tls) {
+      b.scheme("https");
+    }
+    HttpUrl built = b.host(endpoint.address()).port(endpoint.port()).build();
+    if (last != null || dialed.size() < endpoints.size()) {
+      dialed.put(endpoint, new DialedUrl(url, tls, built));
+    }
+    return built;
+  }
+
+  private record DialedUrl(HttpUrl logical, boolean tls, HttpUrl dialed) {}
 
   String name() {
     return name;

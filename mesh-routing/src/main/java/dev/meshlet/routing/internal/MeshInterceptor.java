@@ -30,10 +30,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The mesh's step in the application's OkHttp chain, last among its interceptors: resolves the
  * host, picks the route, applies faults, redirects, direct responses and rewrites, sends mirrors,
- * then runs the attempts (see {@link Attempts}) on a client derived from the application's. It
- * never calls {@code chain.proceed}: each attempt is a call of its own so that it can be timed
- * out and cancelled alone. Redirects are followed here, through the mesh, when the application's
- * client follows them.
+ * then runs the attempts (see {@link Attempts}): most on the application's own call, with
+ * {@code chain.proceed} and the endpoint's URL; the few that need what a chain cannot set (a
+ * per-try timeout shorter than the call's) as calls of their own on a client derived from the
+ * application's. Redirects are followed here, through the mesh, when the application's client
+ * follows them.
  */
 public final class MeshInterceptor implements Interceptor {
   private static final int MAX_FOLLOW_UPS = 20;
@@ -57,6 +58,11 @@ public final class MeshInterceptor implements Interceptor {
     this.cookieJar = base.cookieJar();
   }
 
+  /** The network interceptor the application's wrapped client must carry, for tries on its own call. */
+  public Interceptor networkInterceptor() {
+    return clients.networkInterceptor();
+  }
+
   /** The listener factory the application's wrapped client must use, so cancelling a call cancels its attempt. */
   public okhttp3.EventListener.Factory eventListenerFactory(okhttp3.EventListener.Factory application) {
     return cancellations.wrap(application);
@@ -66,7 +72,7 @@ public final class MeshInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     for (int followUps = 0; ; followUps++) {
-      Response response = withCookies(request, chain.call());
+      Response response = withCookies(request, chain);
       if (!followRedirects || followUps >= MAX_FOLLOW_UPS) {
         return response;
       }
@@ -80,9 +86,9 @@ public final class MeshInterceptor implements Interceptor {
   }
 
   /** The application's cookie jar, applied to the logical URL as OkHttp's bridge would. */
-  private Response withCookies(Request request, Call outer) throws IOException {
+  private Response withCookies(Request request, Chain chain) throws IOException {
     if (cookieJar == CookieJar.NO_COOKIES) {
-      return exchange(request, outer);
+      return exchange(request, chain);
     }
     HttpUrl url = request.url();
     List<Cookie> cookies = cookieJar.loadForRequest(url);
@@ -93,7 +99,7 @@ public final class MeshInterceptor implements Interceptor {
       }
       request = request.newBuilder().header("Cookie", sb.toString()).build();
     }
-    Response response = exchange(request, outer);
+    Response response = exchange(request, chain);
     List<Cookie> received = Cookie.parseAll(url, response.headers());
     if (!received.isEmpty()) {
       cookieJar.saveFromResponse(url, received);
@@ -102,7 +108,8 @@ public final class MeshInterceptor implements Interceptor {
   }
 
   /** One logical exchange: resolve, route, and answer (without following redirects). */
-  private Response exchange(Request request, Call outer) throws IOException {
+  private Response exchange(Request request, Chain chain) throws IOException {
+    Call outer = chain.call();
     long start = System.nanoTime();
     CompiledMesh mesh = ctx.current();
     String authority = RouteRequest.authority(request);
@@ -113,7 +120,7 @@ public final class MeshInterceptor implements Interceptor {
             "host " + authority + " is not a known service and " + mesh.directory.sidecarName()
                 + " sets outboundTrafficPolicy REGISTRY_ONLY", null);
       }
-      return passThrough(request, authority, start);
+      return passThrough(chain, request, authority, start);
     }
     RouteRequest rr = RouteRequest.of(request);
     RouteTable table = mesh.table(service);
@@ -167,7 +174,7 @@ public final class MeshInterceptor implements Interceptor {
     }
     Request upstream = Rewrites.upstream(rr, match, target);
     upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
-    Attempts run = new Attempts(ctx, clients, cancellations, outer, authority, route, cluster, target, rr, upstream,
+    Attempts run = new Attempts(ctx, clients, cancellations, chain, authority, route, cluster, target, rr, upstream,
         flags);
     Response response;
     try {
@@ -176,16 +183,23 @@ public final class MeshInterceptor implements Interceptor {
       listenCall(start, request, authority, route, cluster.name(), 0, EnumSet.of(e.flag()), run.attemptCount());
       throw e;
     }
-    response = editResponse(route, target, response).newBuilder().request(request).build();
+    // One copy of the response: the application's request, and the body that ends the deadline.
+    Response.Builder answer = editResponse(route, target, response).newBuilder().request(request);
+    CallDeadline bodyDeadline = run.bodyDeadline();
+    if (bodyDeadline != null) {
+      answer.body(bodyDeadline.coverBody(response.body()));
+    }
+    response = answer.build();
     return finish(start, request, authority, route, cluster.name(), withFlags(response, flags), flags, run.attemptCount());
   }
 
-  private Response passThrough(Request request, String authority, long start) throws IOException {
+  /** A host outside the mesh: the application's call goes on, as it is. */
+  private Response passThrough(Chain chain, Request request, String authority, long start) throws IOException {
     Request.Builder rb = request.newBuilder();
     MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener,
         new MeshCallListener.AttemptStart(authority, null, null, null, 1, request), rb);
     try {
-      Response r = clients.plain(true).newCall(rb.build()).execute();
+      Response r = chain.proceed(rb.build());
       Listening.ended(observer, r.code(), null, r);
       listenCall(start, request, authority, null, null, r.code(), Set.of(), 1);
       return r;
