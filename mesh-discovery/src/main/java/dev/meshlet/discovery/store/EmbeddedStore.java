@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * append-only log of the changes after it ({@code store.log}).
  *
  * <p>Each change is one line, {@code CRC32 JSON\n}, written and forced to disk before
- * {@link #commit} returns. A kill -9 can leave at most the last line torn: on open, a last line
+ * {@link #commit} returns. Commits are grouped: a writer appends its line under the store's lock
+ * (which fixes its version) and then waits for a force that covers its line; whichever waiter
+ * forces first forces for every line appended so far, so N writers arriving together cost one
+ * fsync, not N. {@link #state()} only ever shows forced changes. A kill -9 can leave at most the last line torn: on open, a last line
  * that is incomplete or fails its checksum is cut off, so the store comes back with the state
  * before that change (which no writer was told had succeeded) or after it, never a mix. A bad
  * line followed by good ones is not a torn write but damage, and opening fails with where it is.
@@ -42,13 +45,26 @@ public final class EmbeddedStore implements DiscoveryStore {
   // Versions count in this process's history only: no other server shares them.
   private final String id = "embedded-" + java.util.UUID.randomUUID();
   private final FileChannel logChannel;
+  /** The durable state: everything in it is forced. */
   private volatile StoreState state;
+  // Guarded by this: the state including appended lines not yet forced, and the count of log bytes
+  // appended in this process (a logical offset that compaction does not reset).
+  private StoreState appended;
+  private long appendedBytes;
   private int linesSinceSnapshot;
+  // Guarded by forceLock: how far appendedBytes is forced, and why forcing failed (then nothing
+  // after it may be acknowledged: the page cache may or may not hold those lines, so the store
+  // refuses further writes rather than guess, as databases do on a failed fsync).
+  private final Object forceLock = new Object();
+  private long forcedBytes;
+  private IOException forceFailure;
+  private long forces;
 
   private EmbeddedStore(Path dir, FileChannel logChannel, StoreState state, int lines) {
     this.dir = dir;
     this.logChannel = logChannel;
     this.state = state;
+    this.appended = state;
     this.linesSinceSnapshot = lines;
   }
 
@@ -175,58 +191,116 @@ public final class EmbeddedStore implements DiscoveryStore {
   }
 
   @Override
-  public synchronized StoreState commit(Change change) throws IOException {
-    if (!logChannel.isOpen()) {
-      throw new IOException("store " + dir + " is closed");
-    }
-    long v = state.version() + 1;
-    StoreState next = state.apply(change, v);
-    String json = JSON.writeValueAsString(StoreCodec.change(v, change));
-    ByteBuffer buf = ByteBuffer.wrap(line(json).getBytes(StandardCharsets.UTF_8));
-    long before = logChannel.position();
-    try {
-      while (buf.hasRemaining()) {
-        logChannel.write(buf);
+  public StoreState commit(Change change) throws IOException {
+    StoreState next;
+    long end;
+    synchronized (this) {
+      if (!logChannel.isOpen()) {
+        throw new IOException("store " + dir + " is closed");
       }
-      logChannel.force(false);
-    } catch (IOException e) {
-      // Take back a half-written line so the next commit does not follow garbage.
+      long v = appended.version() + 1;
+      next = appended.apply(change, v);
+      String json = JSON.writeValueAsString(StoreCodec.change(v, change));
+      ByteBuffer buf = ByteBuffer.wrap(line(json).getBytes(StandardCharsets.UTF_8));
+      int size = buf.remaining();
+      long before = logChannel.position();
       try {
-        logChannel.truncate(before);
-        logChannel.position(before);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
+        while (buf.hasRemaining()) {
+          logChannel.write(buf);
+        }
+      } catch (IOException e) {
+        // Take back a half-written line so the next commit does not follow garbage.
+        try {
+          logChannel.truncate(before);
+          logChannel.position(before);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new IOException("store " + dir + ": cannot write version " + v + ": " + e.getMessage(), e);
       }
-      throw new IOException("store " + dir + ": cannot write version " + v + ": " + e.getMessage(), e);
+      appended = next;
+      appendedBytes += size;
+      end = appendedBytes;
+      linesSinceSnapshot++;
     }
-    state = next;
-    if (++linesSinceSnapshot >= COMPACT_EVERY) {
-      compact();
-    }
+    awaitForced(end, next.version());
     return next;
   }
 
-  /** Writes the whole state as the new snapshot and empties the log. */
-  synchronized void compact() throws IOException {
-    Path tmp = dir.resolve(SNAPSHOT + ".tmp");
-    byte[] bytes = JSON.writeValueAsBytes(StoreCodec.snapshot(state));
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
+  /**
+   * Returns once the log is forced up to logical offset {@code end}: either another writer's force
+   * covered it while this one waited for the lock, or this one forces everything appended so far.
+   */
+  private void awaitForced(long end, long version) throws IOException {
+    synchronized (forceLock) {
+      if (forcedBytes >= end) {
+        return;
       }
-      ch.force(true);
+      if (forceFailure != null) {
+        throw new IOException("store " + dir + ": version " + version + " is not known to be on disk: "
+            + forceFailure.getMessage(), forceFailure);
+      }
+      long target;
+      StoreState covered;
+      boolean compact;
+      synchronized (this) {
+        target = appendedBytes;
+        covered = appended;
+        compact = linesSinceSnapshot >= COMPACT_EVERY;
+      }
+      try {
+        logChannel.force(false);
+      } catch (IOException e) {
+        forceFailure = e;
+        throw new IOException("store " + dir + ": cannot force the log for version " + version
+            + " (no further writes are taken; restart to recover what is on disk): " + e.getMessage(), e);
+      }
+      forces++;
+      forcedBytes = target;
+      state = covered;
+      if (compact) {
+        compact();
+      }
     }
-    try {
-      Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException(dir + " does not support atomic rename, which the store needs", e);
+  }
+
+  /** How many times commits forced the log (a group of commits forces once). */
+  long forces() {
+    synchronized (forceLock) {
+      return forces;
     }
-    forceDirectory(dir);
-    logChannel.truncate(0);
-    logChannel.position(0);
-    logChannel.force(true);
-    linesSinceSnapshot = 0;
+  }
+
+  /** Writes the whole state as the new snapshot and empties the log. */
+  void compact() throws IOException {
+    synchronized (forceLock) {
+      synchronized (this) {
+        // The snapshot takes in lines appended but not yet forced too; it is forced before the log
+        // is emptied, so they are durable once it is renamed in.
+        StoreState s = appended;
+        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        byte[] bytes = JSON.writeValueAsBytes(StoreCodec.snapshot(s));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+          ByteBuffer buf = ByteBuffer.wrap(bytes);
+          while (buf.hasRemaining()) {
+            ch.write(buf);
+          }
+          ch.force(true);
+        }
+        try {
+          Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException(dir + " does not support atomic rename, which the store needs", e);
+        }
+        forceDirectory(dir);
+        logChannel.truncate(0);
+        logChannel.position(0);
+        logChannel.force(true);
+        linesSinceSnapshot = 0;
+        forcedBytes = appendedBytes;
+        state = s;
+      }
+    }
   }
 
   private static void forceDirectory(Path dir) {

@@ -10,9 +10,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.pcollections.HashPMap;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.TreePMap;
 
 /**
- * Everything the store holds at one version, immutable. Tombstones remember what was removed
+ * Everything the store holds at one version, immutable. The maps are persistent (pcollections):
+ * a change shares all but the path to what it touched with the state before it, so applying one
+ * costs O(log n) rather than a copy of every registration, and readers (the push path) may keep any
+ * version as long as they like. Tombstones remember what was removed
  * after {@code compactedVersion}, so an agent that resumes from a version newer than that gets
  * only what changed; an older one gets the full view.
  *
@@ -34,12 +41,17 @@ public record StoreState(
   public static final StoreState EMPTY =
       new StoreState(0, 0, new TreeMap<>(), Map.of(), Map.of(), Map.of(), Map.of());
 
+  /** Takes persistent maps as they are (shared, never copied) and copies any other map once. */
   public StoreState {
-    config = Collections.unmodifiableSortedMap(new TreeMap<>(config));
-    configTombstones = Map.copyOf(configTombstones);
-    registrations = Map.copyOf(registrations);
-    endpointTombstones = Map.copyOf(endpointTombstones);
-    tokens = Map.copyOf(tokens);
+    config = config instanceof TreePMap<ResourceId, StoredResource> t ? t : TreePMap.from(config);
+    configTombstones = persistent(configTombstones);
+    registrations = persistent(registrations);
+    endpointTombstones = persistent(endpointTombstones);
+    tokens = persistent(tokens);
+  }
+
+  private static <K, V> HashPMap<K, V> persistent(Map<K, V> m) {
+    return m instanceof HashPMap<K, V> p ? p : HashTreePMap.from(m);
   }
 
   /** The config resources, in id order. */
@@ -71,53 +83,52 @@ public record StoreState(
   }
 
   private StoreState applyOne(Change change, long newVersion) {
-    SortedMap<ResourceId, StoredResource> cfg = config;
-    Map<ResourceId, Long> cfgGone = configTombstones;
-    Map<String, Registered> regs = registrations;
-    Map<String, Long> regsGone = endpointTombstones;
-    Map<String, TokenGrant> toks = tokens;
+    TreePMap<ResourceId, StoredResource> cfg = (TreePMap<ResourceId, StoredResource>) config;
+    PMap<ResourceId, Long> cfgGone = (HashPMap<ResourceId, Long>) configTombstones;
+    PMap<String, Registered> regs = (HashPMap<String, Registered>) registrations;
+    PMap<String, Long> regsGone = (HashPMap<String, Long>) endpointTombstones;
+    PMap<String, TokenGrant> toks = (HashPMap<String, TokenGrant>) tokens;
     if (change instanceof Change.ConfigChange c) {
-      cfg = new TreeMap<>(config);
-      cfgGone = new HashMap<>(configTombstones);
       for (ResourceId id : c.delete()) {
-        if (cfg.remove(id) != null) {
-          cfgGone.put(id, newVersion);
+        if (cfg.containsKey(id)) {
+          cfg = cfg.minus(id);
+          cfgGone = cfgGone.plus(id, newVersion);
         }
       }
       for (Resource<?> r : c.put()) {
-        cfg.put(r.id(), new StoredResource(r, newVersion));
-        cfgGone.remove(r.id());
+        cfg = cfg.plus(r.id(), new StoredResource(r, newVersion));
+        cfgGone = cfgGone.minus(r.id());
       }
     } else if (change instanceof Change.Register r) {
-      regs = new HashMap<>(registrations);
-      regs.put(r.leaseId(), new Registered(r.leaseId(), r.name(), r.workload(), r.ttlSeconds(), newVersion));
-      regsGone = new HashMap<>(endpointTombstones);
-      regsGone.remove(r.leaseId());
+      regs = regs.plus(r.leaseId(), new Registered(r.leaseId(), r.name(), r.workload(), r.ttlSeconds(), newVersion));
+      regsGone = regsGone.minus(r.leaseId());
     } else if (change instanceof Change.Deregister d) {
-      if (registrations.containsKey(d.leaseId())) {
-        regs = new HashMap<>(registrations);
-        regs.remove(d.leaseId());
-        regsGone = new HashMap<>(endpointTombstones);
-        regsGone.put(d.leaseId(), newVersion);
+      if (regs.containsKey(d.leaseId())) {
+        regs = regs.minus(d.leaseId());
+        regsGone = regsGone.plus(d.leaseId(), newVersion);
       }
     } else if (change instanceof Change.GrantToken g) {
-      toks = new HashMap<>(tokens);
-      toks.put(g.grant().sha256(), g.grant());
+      toks = toks.plus(g.grant().sha256(), g.grant());
     }
     long compacted = compactedVersion;
     if (cfgGone.size() + regsGone.size() > MAX_TOMBSTONES) {
-      // Forget the older half; whoever resumes from before that gets a full view.
+      // Forget the older half (a whole pass, but once per MAX_TOMBSTONES / 2 removals); whoever
+      // resumes from before that gets a full view.
       List<Long> all = new ArrayList<>(cfgGone.values());
       all.addAll(regsGone.values());
       Collections.sort(all);
       long cut = all.get(all.size() / 2);
       compacted = Math.max(compacted, cut);
-      cfgGone = new HashMap<>(cfgGone);
-      cfgGone.values().removeIf(v -> v <= cut);
-      regsGone = new HashMap<>(regsGone);
-      regsGone.values().removeIf(v -> v <= cut);
+      cfgGone = HashTreePMap.from(withoutUpTo(cfgGone, cut));
+      regsGone = HashTreePMap.from(withoutUpTo(regsGone, cut));
     }
     return new StoreState(newVersion, compacted, cfg, cfgGone, regs, regsGone, toks);
+  }
+
+  private static <K> Map<K, Long> withoutUpTo(Map<K, Long> m, long cut) {
+    Map<K, Long> out = new HashMap<>(m);
+    out.values().removeIf(v -> v <= cut);
+    return out;
   }
 
   @Override
