@@ -258,10 +258,11 @@ public final class EtcdStore implements DiscoveryStore {
           .withSortField(GetOption.SortTarget.MOD).withSortOrder(GetOption.SortOrder.DESCEND).build();
       List<KeyValue> kvs = await(kv.get(keys.state(), newest), "etcd " + endpoints + ": read the newest write").getKvs();
       long now = kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
-      if (now <= state.version()) {
-        return false;
+      if (now > state.version()) {
+        awaitRevision(now);
       }
-      awaitRevision(now);
+      // True even when the watch was there already: it may have brought the write between the
+      // caller's miss and this read, and a second look costs nothing.
       return true;
     } catch (IOException e) {
       log.warn("cannot catch up with etcd: {}", e.getMessage());
