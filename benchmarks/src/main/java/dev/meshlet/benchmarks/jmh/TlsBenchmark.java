@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each benchmark also reports {@code cpuMicrosPerOp}: the benchmark thread's CPU time per
  * operation. On a shared machine the wall time per op swells with the load (other processes take
- * the cores); the CPU time barely does, so it is the figure to compare runs by.
+ * the cores); the CPU time barely does, so it is the figure to compare runs by. JMH sums an
+ * EVENTS counter over a fork's iterations: divide the reported figure by the iteration count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
