@@ -67,14 +67,7 @@ public final class HaPushLatencyMain {
         for (int k = 0; k < REPLICAS; k++) {
           order.add(urls.get((i + k) % REPLICAS));
         }
-        DiscoveryConfig config = DiscoveryConfig.builder()
-            .servers(order).token(token)
-            .identity("bench", "default", "bench")
-            .name("bench-" + i)
-            .address("10.1." + (i / 250) + "." + (i % 250 + 1))
-            .ports(Map.of("http", 9080))
-            .labels(Map.of("app", "bench"))
-            .build();
+        DiscoveryConfig config = PushLatencyMain.agentConfig(order, token, i);
         running.add(DiscoveryAgent.builder(config, view -> {
           at.set(index, System.nanoTime());
           version.set(index, view.version());

@@ -66,14 +66,7 @@ public final class PushLatencyMain {
       List<java.util.concurrent.Future<?>> started = new ArrayList<>();
       for (int i = 0; i < agents; i++) {
         int index = i;
-        DiscoveryConfig config = DiscoveryConfig.builder()
-            .servers(url).token(token)
-            .identity("bench", "default", "bench")
-            .name("bench-" + i)
-            .address("10.1." + (i / 250) + "." + (i % 250 + 1))
-            .ports(Map.of("http", 9080))
-            .labels(Map.of("app", "bench"))
-            .build();
+        DiscoveryConfig config = agentConfig(List.of(url), token, i);
         started.add(starters.submit(() -> running.add(DiscoveryAgent.builder(config, view -> {
           applied.get(index).add(new long[] {view.version(), System.nanoTime()});
           return ApplyOutcome.applied();
@@ -142,6 +135,18 @@ public final class PushLatencyMain {
       dispatcher.executorService().shutdownNow();
       http.connectionPool().evictAll();
     }
+  }
+
+  /** The config of simulated agent {@code i}: one workload of service bench, its own address. */
+  static DiscoveryConfig agentConfig(List<String> servers, String token, int i) {
+    return DiscoveryConfig.builder()
+        .servers(servers).token(token)
+        .identity("bench", "default", "bench")
+        .name("bench-" + i)
+        .address("10.1." + (i / 250) + "." + (i % 250 + 1))
+        .ports(Map.of("http", 9080))
+        .labels(Map.of("app", "bench"))
+        .build();
   }
 
   static String token(OkHttpClient http, String url, String admin) throws IOException {
