@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code BenchmarkMain --work DIR [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk]
  * [--haproxy PATH] [--only raw,sidecar] [--jfr DIR]}: {@code --jfr} records each client JVM with Java
- * Flight Recorder's profile settings into {@code DIR/client-<scenario>.jfr}.
+ * Flight Recorder's profile settings into {@code DIR/client-<scenario>.jfr}, and the server JVM (all
+ * scenarios, one after the other) into {@code DIR/server.jfr}.
  */
 public final class BenchmarkMain {
   /** Same heap and collector for every JVM of the run, so no scenario gets a different runtime. */
@@ -83,6 +84,12 @@ public final class BenchmarkMain {
 
     List<String> serverCommand = new ArrayList<>(List.of(java));
     serverCommand.addAll(JVM_FLAGS);
+    if (args.get("--jfr") != null) {
+      // The server JVM serves every scenario in turn: one recording of the whole run.
+      Path recording = Path.of(args.require("--jfr")).toAbsolutePath().resolve("server.jfr");
+      Files.createDirectories(recording.getParent());
+      serverCommand.add("-XX:StartFlightRecording=settings=profile,filename=" + recording);
+    }
     serverCommand.addAll(List.of("-cp", classPath, ServerMain.class.getName(), pki.toString(), serverKind,
         meshDir.toString(), Long.toString(phases.serverWarmupMs()), concurrency));
     Process server = ChildProcesses.start(new ProcessBuilder(serverCommand)
@@ -90,7 +97,7 @@ public final class BenchmarkMain {
     try {
       BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(),
           StandardCharsets.US_ASCII));
-      String ready = CompletableFuture.supplyAsync(() -> readLine(serverOut)).get(180, TimeUnit.SECONDS);
+      String ready = CompletableFuture.supplyAsync(() -> readyLine(serverOut)).get(180, TimeUnit.SECONDS);
       if (ready == null || !ready.startsWith("READY ")) {
         throw new IOException("bench server did not start: " + ready + "; " + Files.readString(work.resolve("server.log")));
       }
@@ -131,6 +138,15 @@ public final class BenchmarkMain {
       server.getOutputStream().close();
       ChildProcesses.stop(server, 5_000);
     }
+  }
+
+  /** The server's READY line, past anything the JVM itself printed first (JFR's start-up notice). */
+  private static @Nullable String readyLine(BufferedReader serverOut) {
+    String line = readLine(serverOut);
+    while (line != null && !line.startsWith("READY ") && line.startsWith("[")) {
+      line = readLine(serverOut);
+    }
+    return line;
   }
 
   private static String twentieth(@Nullable Double added) {
@@ -181,6 +197,7 @@ public final class BenchmarkMain {
         return ScenarioResult.failed("client did not finish within " + limitMs + " ms");
       }
       String line = lastLine.get(10, TimeUnit.SECONDS);
+      echoThreadCpu(scenario.name(), clientLog);
       if (client.exitValue() != 0 || line == null || !line.startsWith("{")) {
         return ScenarioResult.failed("client exited with " + client.exitValue() + ": "
             + tail(clientLog));
@@ -188,6 +205,17 @@ public final class BenchmarkMain {
       return BenchReport.parse(line);
     } catch (Exception e) {
       return ScenarioResult.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** The client's CPU by thread kind, from its log, for the reader of the run (stderr). */
+  private static void echoThreadCpu(String scenario, Path clientLog) throws IOException {
+    if (Files.exists(clientLog)) {
+      for (String l : Files.readAllLines(clientLog)) {
+        if (l.startsWith(ClientMain.CPU_BY_THREAD)) {
+          log(scenario + " " + l.substring(ClientMain.CPU_BY_THREAD.length()));
+        }
+      }
     }
   }
 

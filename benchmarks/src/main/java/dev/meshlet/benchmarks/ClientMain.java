@@ -6,6 +6,7 @@ import dev.meshlet.benchmarks.load.OkHttpSender;
 import dev.meshlet.benchmarks.load.OpenLoop;
 import dev.meshlet.benchmarks.load.Percentiles;
 import dev.meshlet.benchmarks.load.ProcFs;
+import dev.meshlet.benchmarks.load.ThreadCpu;
 import dev.meshlet.benchmarks.load.Ticker;
 import dev.meshlet.benchmarks.report.BenchReport;
 import dev.meshlet.benchmarks.report.ScenarioResult;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -38,6 +40,8 @@ public final class ClientMain {
    */
   static final String SATURATION_NOTE = " (near saturation: max_rps under twice the fixed rate)";
 
+  /** Prefix of the client's log line that says where its CPU went, by thread. */
+  public static final String CPU_BY_THREAD = "[cpu-by-thread] ";
   private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private ClientMain() {}
@@ -104,6 +108,8 @@ public final class ClientMain {
         });
 
     CostSnapshot[] latencyPhase = new CostSnapshot[2];
+    List<Map<String, Long>> latencyThreads = new ArrayList<>(2);
+    List<Map<String, Long>> serverThreads = new ArrayList<>(2);
     OpenLoop.Result open = new OpenLoop(Ticker.SYSTEM).run(sender, rate,
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--warmup-ms", 5_000)),
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--measure-ms", 10_000)), DRAIN_NANOS,
@@ -111,16 +117,27 @@ public final class ClientMain {
           @Override
           public void measureStarted() {
             latencyPhase[0] = CostSnapshot.take(others);
+            latencyThreads.add(ThreadCpu.snapshot("self"));
+            serverThreads.add(ThreadCpu.snapshot(Long.toString(others.get(0))));
           }
 
           @Override
           public void measureEnded() {
             latencyPhase[1] = CostSnapshot.take(others);
+            latencyThreads.add(ThreadCpu.snapshot("self"));
+            serverThreads.add(ThreadCpu.snapshot(Long.toString(others.get(0))));
           }
         });
     Percentiles latency = Percentiles.of(open.latencyNanos());
     Percentiles lag = Percentiles.of(open.sendLagNanos());
     long measured = latency.count();
+    if (latencyThreads.size() == 2) {
+      // Where the client's CPU went at the fixed rate (BenchmarkMain echoes this line).
+      System.err.println(CPU_BY_THREAD + "client ms/1k at the fixed rate: "
+          + ThreadCpu.perThousand(latencyThreads.get(0), latencyThreads.get(1), measured));
+      System.err.println(CPU_BY_THREAD + "server ms/1k at the fixed rate: "
+          + ThreadCpu.perThousand(serverThreads.get(0), serverThreads.get(1), measured));
+    }
     CostSnapshot before = latencyPhase[0];
     CostSnapshot after = latencyPhase[1];
     Long proxyRss = null;

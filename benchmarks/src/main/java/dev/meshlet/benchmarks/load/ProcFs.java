@@ -14,8 +14,13 @@ public final class ProcFs {
 
   /** User plus system CPU time of {@code pid} in nanoseconds (clock-tick resolution), or -1. */
   public static long cpuNanos(long pid) {
+    return cpuNanos(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  /** User plus system CPU time in nanoseconds from a {@code stat} file of /proc (a process's or a thread's), or -1. */
+  public static long cpuNanos(Path statFile) {
     try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+      String stat = Files.readString(statFile, StandardCharsets.US_ASCII);
       return cpuNanos(stat, TICKS_PER_SECOND);
     } catch (IOException | RuntimeException e) {
       return -1;
