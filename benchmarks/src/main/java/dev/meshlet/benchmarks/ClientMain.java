@@ -2,6 +2,7 @@ package dev.meshlet.benchmarks;
 
 import dev.meshlet.benchmarks.load.ClosedLoop;
 import dev.meshlet.benchmarks.load.CostSnapshot;
+import dev.meshlet.benchmarks.load.Jit;
 import dev.meshlet.benchmarks.load.OkHttpSender;
 import dev.meshlet.benchmarks.load.OpenLoop;
 import dev.meshlet.benchmarks.load.Percentiles;
@@ -38,6 +39,7 @@ public final class ClientMain {
    * Appended to "ok" when the fixed rate is over half the measured maximum: the figures are real
    * but include queueing, so they do not compare with a run below saturation.
    */
+  static final String JIT_NOTE = " (JIT still compiling when the warm-up hit its maximum)";
   static final String SATURATION_NOTE = " (near saturation: max_rps under twice the fixed rate)";
 
   /** Prefix of the client's log line that says where its CPU went, by thread. */
@@ -91,7 +93,7 @@ public final class ClientMain {
     // Throughput first: its warm-up at full concurrency compiles the hot path and opens the pool's
     // connections (TLS handshakes included), so the fixed-rate phase measures a steady client.
     CostSnapshot[] throughputPhase = new CostSnapshot[2];
-    ClosedLoop.Result closed = new ClosedLoop(Ticker.SYSTEM).run(sender, concurrency,
+    ClosedLoop.Result closed = new ClosedLoop(Ticker.SYSTEM, Jit::compileMillis).run(sender, concurrency,
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--tput-warmup-ms", 3_000)),
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--tput-max-warmup-ms", 15_000)),
         TimeUnit.MILLISECONDS.toNanos(args.getLong("--tput-measure-ms", 5_000)), DRAIN_NANOS,
@@ -159,7 +161,7 @@ public final class ClientMain {
           + open.errors() + " failed; see the client's log)"), maxRps, closed, concurrency);
     } else {
       result = new ScenarioResult(
-          maxRps < 2 * rate ? "ok" + SATURATION_NOTE : ScenarioResult.OK,
+          maxRps < 2 * rate ? "ok" + SATURATION_NOTE : closed.jitQuiet() ? ScenarioResult.OK : "ok" + JIT_NOTE,
           latency.p50Us(), latency.p90Us(), latency.p99Us(), latency.p999Us(), latency.maxUs(),
           maxRps, rate, measured, open.errors() + closed.errors(), concurrency,
           perThousandMs(after.cpuSince(before), measured),

@@ -1,6 +1,7 @@
 package dev.meshlet.benchmarks.server;
 
 import dev.meshlet.benchmarks.load.ClosedLoop;
+import dev.meshlet.benchmarks.load.Jit;
 import dev.meshlet.benchmarks.load.OkHttpSender;
 import dev.meshlet.benchmarks.load.OpenLoop;
 import dev.meshlet.benchmarks.load.Ticker;
@@ -42,11 +43,12 @@ final class ServerWarmup {
       long started = System.nanoTime();
       try (scenario; Deployment deployment = scenario.deploy(env)) {
         OkHttpSender sender = new OkHttpSender(scenario.client(base, env), new Request.Builder().url(deployment.url()).build());
-        ClosedLoop.Result result = new ClosedLoop(Ticker.SYSTEM).run(sender, concurrency,
+        ClosedLoop.Result result = new ClosedLoop(Ticker.SYSTEM, Jit::compileMillis).run(sender, concurrency,
             TimeUnit.MILLISECONDS.toNanos(millisEach / 2), TimeUnit.MILLISECONDS.toNanos(millisEach),
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(10), OpenLoop.PhaseListener.NONE);
-        System.err.printf("[warm-up] %s: %.0f rps after %d ms (%d errors)%n", scenario.name(), result.requestsPerSecond(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), result.errors());
+        System.err.printf("[warm-up] %s: %.0f rps after %d ms (%d errors)%s%n", scenario.name(), result.requestsPerSecond(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), result.errors(),
+            result.jitQuiet() ? "" : ", JIT still compiling");
       } catch (Exception e) {
         System.err.println("[warm-up] " + scenario.name() + " failed: " + e);
       } finally {
