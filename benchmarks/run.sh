@@ -3,7 +3,7 @@
 # sidecars, on loopback, same server, same load. Prints one line per scenario, then, last, one
 # JSON object: {"scenarios": {...}, "ratios": {...}}. See docs/performance.md.
 #
-#   benchmarks/run.sh [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk] [--only raw,sidecar] [--jfr DIR]
+#   benchmarks/run.sh [--quick] [--repeat N] [--rate RPS] [--concurrency N] [--server jetty|jdk] [--only raw,sidecar] [--jfr DIR]
 #
 # --quick: about three minutes on two cores, build included; without it, about thirteen (budgets:
 # 3 and 15 minutes; more when other work shares the cores). Everything it starts (server JVM,

@@ -2,6 +2,7 @@ package dev.meshlet.benchmarks;
 
 import dev.meshlet.benchmarks.mesh.MeshletConfig;
 import dev.meshlet.benchmarks.report.BenchReport;
+import dev.meshlet.benchmarks.report.Medians;
 import dev.meshlet.benchmarks.report.ScenarioResult;
 import dev.meshlet.benchmarks.scenario.BenchEnvironment;
 import dev.meshlet.benchmarks.scenario.ChildProcesses;
@@ -35,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * the report as one JSON line, last.
  *
  * <p>{@code BenchmarkMain --work DIR [--quick] [--rate RPS] [--concurrency N] [--server jetty|jdk]
- * [--haproxy PATH] [--only raw,sidecar] [--jfr DIR]}: {@code --jfr} records each client JVM with Java
+ * [--haproxy PATH] [--only raw,sidecar] [--jfr DIR] [--repeat N]}: {@code --repeat} runs every
+ * scenario N times in turn against the same server and prints, last, the medians
+ * ({@link Medians}); {@code --jfr} records each client JVM with Java
  * Flight Recorder's profile settings into {@code DIR/client-<scenario>.jfr}, and the server JVM (all
  * scenarios, one after the other) into {@code DIR/server.jfr}.
  */
@@ -64,7 +67,7 @@ public final class BenchmarkMain {
 
   public static void main(String[] argv) throws Exception {
     Args args = new Args(argv, Set.of("--quick"), Set.of("--work", "--rate", "--concurrency", "--server",
-        "--haproxy", "--only", "--jfr"));
+        "--haproxy", "--only", "--jfr", "--repeat"));
     Phases phases = args.flag("--quick") ? Phases.QUICK : Phases.FULL;
     Path work = Path.of(args.require("--work")).toAbsolutePath();
     Files.createDirectories(work);
@@ -109,32 +112,48 @@ public final class BenchmarkMain {
           + env.serverMtlsPort() + " meshlet plain :" + env.meshletPlainPort() + " meshlet mtls :"
           + env.meshletMtlsPort() + "; rate " + rate + " rps, concurrency " + concurrency + ", phases " + phases);
 
-      Map<String, ScenarioResult> results = new LinkedHashMap<>();
-      for (Scenario scenario : Scenarios.all()) {
-        ScenarioResult result;
-        String notBuilt = scenario.notBuiltReason();
-        if (notBuilt != null) {
-          result = ScenarioResult.notBuilt(notBuilt);
-        } else if (only != null && !only.contains(scenario.name())) {
-          result = ScenarioResult.failed("not selected (--only)");
-        } else {
-          result = runScenario(scenario, env, server.pid(), java, classPath, rate, concurrency, phases,
-              args.get("--jfr"));
+      int repeat = Integer.parseInt(args.get("--repeat", "1"));
+      if (repeat < 1) {
+        throw new IllegalArgumentException("--repeat: " + repeat + " (expected: 1 or more)");
+      }
+      List<BenchReport> runs = new ArrayList<>();
+      for (int run = 1; run <= repeat; run++) {
+        if (repeat > 1) {
+          log("run " + run + " of " + repeat);
         }
-        results.put(scenario.name(), result);
-        System.out.println(BenchReport.humanLine(scenario.name(), result));
+        Map<String, ScenarioResult> results = new LinkedHashMap<>();
+        for (Scenario scenario : Scenarios.all()) {
+          ScenarioResult result;
+          String notBuilt = scenario.notBuiltReason();
+          if (notBuilt != null) {
+            result = ScenarioResult.notBuilt(notBuilt);
+          } else if (only != null && !only.contains(scenario.name())) {
+            result = ScenarioResult.failed("not selected (--only)");
+          } else {
+            result = runScenario(scenario, env, server.pid(), java, classPath, rate, concurrency, phases,
+                args.get("--jfr"));
+          }
+          results.put(scenario.name(), result);
+          System.out.println(BenchReport.humanLine(scenario.name(), result));
+          System.out.flush();
+        }
+        BenchReport report = BenchReport.of(results);
+        ScenarioResult raw = report.scenarios().get("raw");
+        ScenarioResult sidecar = report.scenarios().get("sidecar");
+        Double addedP50 = BenchReport.added(sidecar, raw, ScenarioResult::p50Us);
+        Double addedP99 = BenchReport.added(sidecar, raw, ScenarioResult::p99Us);
+        System.out.println(String.format(Locale.ROOT,
+            "%-14s sidecar adds %s us at p50 and %s us at p99 over raw; Meshlet's budget (1/20): %s us and %s us",
+            "sidecar-raw", addedP50, addedP99, twentieth(addedP50), twentieth(addedP99)));
+        System.out.println(report.toJson());
+        System.out.flush();
+        runs.add(report);
+      }
+      if (repeat > 1) {
+        // Last line: the medians of the runs (each ratio the median of the runs' own ratios).
+        System.out.println(Medians.toJson(runs));
         System.out.flush();
       }
-      BenchReport report = BenchReport.of(results);
-      ScenarioResult raw = report.scenarios().get("raw");
-      ScenarioResult sidecar = report.scenarios().get("sidecar");
-      Double addedP50 = BenchReport.added(sidecar, raw, ScenarioResult::p50Us);
-      Double addedP99 = BenchReport.added(sidecar, raw, ScenarioResult::p99Us);
-      System.out.println(String.format(Locale.ROOT,
-          "%-14s sidecar adds %s us at p50 and %s us at p99 over raw; Meshlet's budget (1/20): %s us and %s us",
-          "sidecar-raw", addedP50, addedP99, twentieth(addedP50), twentieth(addedP99)));
-      System.out.println(report.toJson());
-      System.out.flush();
     } finally {
       server.getOutputStream().close();
       ChildProcesses.stop(server, 5_000);
