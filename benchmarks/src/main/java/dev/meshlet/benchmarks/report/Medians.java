@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,18 +80,37 @@ public final class Medians {
     }
     out.put("status", ok.size() == runs.size() ? ScenarioResult.OK
         : ScenarioResult.OK + " in " + ok.size() + " of " + runs.size() + " runs");
-    Map<String, List<Double>> numbers = new LinkedHashMap<>();
-    for (JsonNode r : ok) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        if (field.getValue().isNumber()) {
-          numbers.computeIfAbsent(field.getKey(), k -> new ArrayList<>()).add(field.getValue().asDouble());
-        } else if (!field.getKey().equals("status") && !out.has(field.getKey())) {
-          out.set(field.getKey(), field.getValue());
+    // Fields in the report's order; a field null in every run stays null.
+    for (Iterator<String> names = ok.get(0).fieldNames(); names.hasNext(); ) {
+      String field = names.next();
+      if (field.equals("status")) {
+        continue;
+      }
+      List<Double> values = new ArrayList<>();
+      boolean integral = true;
+      JsonNode text = null;
+      for (JsonNode r : ok) {
+        JsonNode v = r.get(field);
+        if (v != null && v.isNumber()) {
+          values.add(v.asDouble());
+          integral &= v.isIntegralNumber();
+        } else if (v != null && !v.isNull() && text == null) {
+          text = v;
         }
       }
+      Double median = median(values);
+      if (median != null) {
+        if (integral) {
+          out.put(field, Math.round(median));
+        } else {
+          out.put(field, BenchReport.round(median, 1));
+        }
+      } else if (text != null) {
+        out.set(field, text);
+      } else {
+        out.putNull(field);
+      }
     }
-    numbers.forEach((field, values) -> out.put(field, BenchReport.round(median(values), 1)));
     return out;
   }
 

@@ -35,6 +35,8 @@ class MediansTest {
     assertThat(json.get("runs").asInt()).isEqualTo(3);
     assertThat(json.get("scenarios").get("raw").get("p50_us").asDouble()).isEqualTo(400.0);
     assertThat(json.get("scenarios").get("raw").get("status").asText()).isEqualTo("ok");
+    assertThat(json.get("scenarios").get("raw").get("concurrency").isIntegralNumber()).isTrue();
+    assertThat(json.get("scenarios").get("raw").get("proxy_rss_kb").isNull()).isTrue();
     // Not the ratio of the median figures ((550-400)/(700-400) = 0.5), the median of the runs' ratios.
     assertThat(json.get("ratios").get("added_vs_sidecar_p50").asDouble()).isEqualTo(0.3333);
     assertThat(json.get("ratios_by_run").get("added_vs_sidecar_p50")).hasSize(3);
