@@ -23,7 +23,9 @@ import okhttp3.Request;
  * scenario's own client (raw, raw JSSE mTLS, Meshlet plain and mTLS) runs a closed loop at the
  * harness's concurrency against this process's ports. The sidecar scenario reaches the same
  * plaintext port as raw. Cold, Meshlet's Jetty adapter answered 16 concurrent connections
- * slowly enough (tens of requests a second) that its first scenario measured the warm-up.
+ * slowly enough (tens of requests a second) that its first scenario measured the warm-up. Each
+ * path warms at least {@code millisEach}, then until the rate is steady and this JVM's JIT quiet
+ * ({@link ClosedLoop}), at most three times as long.
  */
 final class ServerWarmup {
   private ServerWarmup() {}
@@ -44,7 +46,7 @@ final class ServerWarmup {
       try (scenario; Deployment deployment = scenario.deploy(env)) {
         OkHttpSender sender = new OkHttpSender(scenario.client(base, env), new Request.Builder().url(deployment.url()).build());
         ClosedLoop.Result result = new ClosedLoop(Ticker.SYSTEM, Jit::compileMillis).run(sender, concurrency,
-            TimeUnit.MILLISECONDS.toNanos(millisEach / 2), TimeUnit.MILLISECONDS.toNanos(millisEach),
+            TimeUnit.MILLISECONDS.toNanos(millisEach), TimeUnit.MILLISECONDS.toNanos(3 * millisEach),
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(10), OpenLoop.PhaseListener.NONE);
         System.err.printf("[warm-up] %s: %.0f rps after %d ms (%d errors)%s%n", scenario.name(), result.requestsPerSecond(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), result.errors(),
