@@ -35,7 +35,9 @@ class BenchReportTest {
     assertThat(json.get("scenarios").get("meshlet_plain").get("status").asText())
         .isEqualTo("not built: runtime not in main");
     assertThat(json.get("ratios").fieldNames()).toIterable()
-        .containsExactly("added_vs_sidecar_p50", "added_vs_sidecar_p99", "throughput_plain", "throughput_mtls");
+        .containsExactly("added_vs_sidecar_p50", "added_vs_sidecar_p99", "throughput_plain", "throughput_mtls",
+            "added_plain_vs_sidecar_p50", "added_plain_vs_sidecar_p99", "added_over_jsse_vs_sidecar_p50",
+            "added_over_jsse_vs_sidecar_p99");
     json.get("ratios").forEach(ratio -> assertThat(ratio.isNull()).isTrue());
   }
 
@@ -52,7 +54,11 @@ class BenchReportTest {
     assertThat(report.ratios()).containsEntry("added_vs_sidecar_p50", 0.05)
         .containsEntry("added_vs_sidecar_p99", 0.05)
         .containsEntry("throughput_plain", 0.95)
-        .containsEntry("throughput_mtls", 0.95);
+        .containsEntry("throughput_mtls", 0.95)
+        // Plaintext Meshlet adds 10 of the sidecar's 500 at p50; with mTLS, 5 over raw JSSE's 120.
+        .containsEntry("added_plain_vs_sidecar_p50", 0.02)
+        .containsEntry("added_over_jsse_vs_sidecar_p50", 0.01)
+        .containsEntry("added_over_jsse_vs_sidecar_p99", 0.025);
   }
 
   @Test
