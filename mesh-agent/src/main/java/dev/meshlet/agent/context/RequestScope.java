@@ -143,11 +143,8 @@ public final class RequestScope implements AutoCloseable {
     }
     attached = false;
     if (CURRENT.get() == this) {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      // set(null), not remove(): the thread's entry stays, so the next request's attach allocates none.
+      CURRENT.set(previous);
     }
     previous = null;
   }

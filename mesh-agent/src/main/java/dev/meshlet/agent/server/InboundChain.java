@@ -13,6 +13,7 @@ import dev.meshlet.tls.authz.WorkloadAuthorizer;
 import dev.meshlet.tls.mode.PeerAuthenticationPolicy;
 import dev.meshlet.tls.mode.WorkloadMtls;
 import dev.meshlet.tls.verify.VerifiedPeer;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,6 +51,9 @@ public final class InboundChain {
   private final WorkloadAuthorizer authorizer;
   private final @Nullable Refusal broken;
   private final LongAdder denied;
+  private final LastIp remoteIp = new LastIp();
+  private final LastIp localIp = new LastIp();
+  private volatile @Nullable PeerSource lastPeer;
 
   private InboundChain(InboundContext context, ConfigSnapshot snapshot, WorkloadMtls mtls,
       WorkloadAuthorizer authorizer, @Nullable Refusal broken, LongAdder denied) {
@@ -131,13 +135,14 @@ public final class InboundChain {
   public InboundCall begin(InboundRequest request) {
     VerifiedPeer peer = request.tls() ? request.peer() : null;
     boolean mutual = peer != null;
-    SourceIdentity source = mutual ? SourceIdentity.of(peer) : SourceIdentity.NONE;
+    SourceIdentity source = mutual ? source(peer) : SourceIdentity.NONE;
     ConnectionSecurity security = mutual ? ConnectionSecurity.MUTUAL_TLS : ConnectionSecurity.NONE;
-    Map<String, String> trace = traceHeaders(request);
+    ChainHeaders read = ChainHeaders.read(request.headers());
+    Map<String, String> trace = read.trace();
     Instant now = context.clock().instant();
     InboundTelemetry.Observation observation = start(new InboundCallInfo(context.identity(), source, security,
         request.method(), request.pathAndQuery(), request.authority(), trace, request.localPort(), now,
-        request.headers().get(PeerMetadata.HEADER)));
+        read.peerMetadata()));
 
     if (broken != null) {
       return refused(peer, source, security, broken, observation);
@@ -153,8 +158,7 @@ public final class InboundChain {
     AuthorizationDecision decision = AuthorizationDecision.NO_POLICY;
     if (!authorizer.isEmpty()) {
       ConnectionAttributes connection = new ConnectionAttributes(source,
-          request.remoteAddress() == null ? null : IpAddress.of(request.remoteAddress()),
-          request.localAddress() == null ? null : IpAddress.of(request.localAddress()),
+          remoteIp.of(request.remoteAddress()), localIp.of(request.localAddress()),
           request.localPort(), request.sni());
       decision = authorizer.evaluate(RequestAttributes.of(connection, request.method(), request.pathAndQuery(),
           request.authority(), request.headers()));
@@ -177,7 +181,7 @@ public final class InboundChain {
       }
     }
 
-    String deadlineHeader = request.headers().get(InboundHeaders.DEADLINE_MS);
+    String deadlineHeader = read.deadline();
     Instant deadline = null;
     if (deadlineHeader != null) {
       long millis;
@@ -226,19 +230,43 @@ public final class InboundChain {
     return new InboundCall(peer, source, security, AuthorizationDecision.NO_POLICY, refusal, null, observation);
   }
 
-  private static Map<String, String> traceHeaders(InboundRequest request) {
-    Map<String, String> trace = null;
-    for (String name : RequestScope.PROPAGATED_HEADERS) {
-      String value = request.headers().get(name);
-      if (value != null) {
-        if (trace == null) {
-          trace = new HashMap<>(8);
-        }
-        trace.put(name, value);
-      }
+  /**
+   * The caller's identity as authorization reads it. Adapters hand the same {@link VerifiedPeer}
+   * for every request of a connection (kept with its TLS session), so the last one's is kept.
+   */
+  private SourceIdentity source(VerifiedPeer peer) {
+    PeerSource last = lastPeer;
+    if (last != null && last.peer == peer) {
+      return last.source;
     }
-    // Immutable, so the request scope and telemetry share it without copying.
-    return trace == null ? Map.of() : Map.copyOf(trace);
+    SourceIdentity source = SourceIdentity.of(peer);
+    lastPeer = new PeerSource(peer, source);
+    return source;
+  }
+
+  private record PeerSource(VerifiedPeer peer, SourceIdentity source) {}
+
+  /**
+   * One address as authorization reads it, the last one kept: the local address is the same for
+   * every request, the remote one for every request of a connection.
+   */
+  private static final class LastIp {
+    private volatile @Nullable Entry last;
+
+    @Nullable IpAddress of(@Nullable InetAddress address) {
+      if (address == null) {
+        return null;
+      }
+      Entry entry = last;
+      if (entry != null && entry.address.equals(address)) {
+        return entry.ip;
+      }
+      IpAddress ip = IpAddress.of(address);
+      last = new Entry(address, ip);
+      return ip;
+    }
+
+    private record Entry(InetAddress address, IpAddress ip) {}
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
   private final ServiceLabels service;
   private final LongSupplier nanoTime;
   private final TrafficLabels plaintext;
-  private final Map<String, TrafficLabels> byCaller = new ConcurrentHashMap<>();
+  private final Map<Caller, TrafficLabels> byCaller = new ConcurrentHashMap<>();
 
   private MeshInboundTelemetry(Telemetry telemetry, WorkloadLabels self, ServiceLabels service, LongSupplier nanoTime) {
     this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
@@ -70,7 +70,8 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     int colon = authority.lastIndexOf(':');
     String host = colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
     Map<String, String> trace = call.traceHeaders();
-    ServerSpan span = telemetry.tracing().startServer(trace::get, new ServerRequestInfo(call.method(),
+    // The chain read the headers into a map of lower-case names: only the formats that came are parsed.
+    ServerSpan span = telemetry.tracing().startServer(trace, new ServerRequestInfo(call.method(),
         call.security() == ConnectionSecurity.MUTUAL_TLS ? "https" : "http", path, query, null,
         host.isEmpty() ? null : host, call.localPort(), null, null, null));
     TrafficLabels labels = labels(call.source(), call.security(), call.peerMetadata());
@@ -103,11 +104,18 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
         } else {
           span.end(status);
         }
+        long durationNanos = nanoTime.getAsLong() - startNanos;
+        if (!telemetry.accessLog().isEnabled()) {
+          // Metrics only: what record() would count, without building the access log's record.
+          telemetry.recordMetrics(labels, status, responseFlags.isEmpty() ? CallRecord.NO_FLAGS : responseFlags,
+              durationNanos, 0, 0);
+          return;
+        }
         telemetry.record(CallRecord.builder(labels)
             .protocol(RequestProtocol.HTTP)
             .responseCode(status)
             .responseFlags(responseFlags.isEmpty() ? null : responseFlags)
-            .durationNanos(nanoTime.getAsLong() - startNanos)
+            .durationNanos(durationNanos)
             .startEpochMillis(call.start().toEpochMilli())
             .request(call.method(), pathAndQuery, null)
             .authority(authority)
@@ -124,7 +132,7 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
       return plaintext;
     }
     String principal = mutual ? source.principal() : null;
-    String key = (principal == null ? "" : principal) + '\n' + (metadata == null ? "" : metadata);
+    Caller key = new Caller(principal, metadata);
     TrafficLabels labels = byCaller.get(key);
     if (labels == null) {
       // Labels from the caller's header are kept only while the cache has room: a header is the
@@ -142,4 +150,7 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     }
     return labels;
   }
+
+  /** A caller as its labels depend on it: the certificate's principal and the metadata header it sent. */
+  private record Caller(@Nullable String principal, @Nullable String metadata) {}
 }

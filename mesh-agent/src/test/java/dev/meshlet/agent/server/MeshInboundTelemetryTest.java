@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.meshlet.tls.authz.RequestHeaders;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -22,6 +23,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -168,6 +170,110 @@ class MeshInboundTelemetryTest {
       assertThat(denied).as(registry.getMetersAsString()).isNotNull();
       assertThat(denied.count()).isEqualTo(1.0);
     });
+  }
+
+  @Test
+  void aSampledServerSpanCarriesItsHttpAttributes() throws Exception {
+    try (Response response = mesh.mesh.newCall(new Request.Builder()
+        .url("https://127.0.0.1:" + server.port() + "/reviews/1?page=2")
+        .header("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01").build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+    }
+
+    MeshFixture.eventually(() -> assertThat(spans.getFinishedSpanItems()).hasSize(1));
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getName()).isEqualTo("GET");
+    assertThat(span.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("http.request.method"), "GET")
+        .containsEntry(AttributeKey.stringKey("url.path"), "/reviews/1")
+        .containsEntry(AttributeKey.stringKey("url.query"), "page=2")
+        .containsEntry(AttributeKey.stringKey("url.scheme"), "https")
+        .containsEntry(AttributeKey.stringKey("server.address"), "127.0.0.1")
+        .containsEntry(AttributeKey.longKey("server.port"), (long) server.port())
+        .containsEntry(AttributeKey.longKey("http.response.status_code"), 200L);
+  }
+
+  @Test
+  void aB3OnlyCallerIsContinuedAndItsSpanReplacedDownstream() throws Exception {
+    String propagated;
+    try (Response response = mesh.mesh.newCall(new Request.Builder()
+        .url("https://127.0.0.1:" + server.port() + "/reviews/1")
+        .header("X-B3-TraceId", TRACE_ID).header("X-B3-SpanId", CALLER_SPAN).header("X-B3-Sampled", "1")
+        .build()).execute()) {
+      propagated = response.body().string();
+    }
+
+    MeshFixture.eventually(() -> assertThat(spans.getFinishedSpanItems()).hasSize(1));
+    SpanData span = spans.getFinishedSpanItems().get(0);
+    assertThat(span.getTraceId()).isEqualTo(TRACE_ID);
+    assertThat(span.getParentSpanId()).isEqualTo(CALLER_SPAN);
+    assertThat(propagated).isEqualTo("00-" + TRACE_ID + "-" + span.getSpanId() + "-01");
+  }
+
+  @Test
+  void headersReadInOnePassAreTheSameAsReadByName() {
+    InboundTelemetry noop = MeshInboundTelemetry.of(Telemetry.create(registry, OpenTelemetry.noop()),
+        WorkloadLabels.UNKNOWN_PEER, ServiceLabels.UNKNOWN);
+    InboundContext context = InboundContext.of(mesh.snapshot::get, MeshFixture.SERVER, Map.of(), null, noop,
+        Clock.systemUTC());
+    InboundChain chain = InboundChain.compile(context, mesh.snapshot.get());
+    // As sent: any case, a header twice, headers the chain does not read.
+    List<Map.Entry<String, String>> lines = List.of(Map.entry("Host", "reviews"),
+        Map.entry("TraceParent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-00"), Map.entry("X-B3-TraceId", TRACE_ID),
+        Map.entry("baggage", "a=1"), Map.entry("Accept", "*/*"), Map.entry("BAGGAGE", "b=2"),
+        Map.entry("X-Request-Id", "r-1"), Map.entry("x-meshlet-deadline-ms", "-5"));
+    RequestHeaders byName = name -> {
+      String value = null;
+      for (Map.Entry<String, String> line : lines) {
+        if (line.getKey().equalsIgnoreCase(name)) {
+          value = value == null ? line.getValue() : value + "," + line.getValue();
+        }
+      }
+      return value;
+    };
+    RequestHeaders listable = new RequestHeaders() {
+      @Override
+      public String get(String name) {
+        return byName.get(name);
+      }
+
+      @Override
+      public boolean forEach(java.util.function.BiConsumer<String, String> action) {
+        lines.forEach(line -> action.accept(line.getKey(), line.getValue()));
+        return true;
+      }
+    };
+
+    InboundCall named = chain.begin(request(byName, "/"));
+    InboundCall listed = chain.begin(request(listable, "/"));
+
+    // The deadline was read too: the caller has given up already.
+    assertThat(named.refusal().status()).isEqualTo(504);
+    assertThat(listed.refusal()).isEqualTo(named.refusal());
+    RequestHeaders withoutDeadline = new RequestHeaders() {
+      @Override
+      public String get(String name) {
+        return name.equals("x-meshlet-deadline-ms") ? null : byName.get(name);
+      }
+
+      @Override
+      public boolean forEach(java.util.function.BiConsumer<String, String> action) {
+        return listable.forEach((name, value) -> {
+          if (!name.equalsIgnoreCase("x-meshlet-deadline-ms")) {
+            action.accept(name, value);
+          }
+        });
+      }
+    };
+    RequestHeaders withoutDeadlineByName = name -> withoutDeadline.get(name);
+    assertThat(chain.begin(request(withoutDeadline, "/")).scope().headers())
+        .isEqualTo(chain.begin(request(withoutDeadlineByName, "/")).scope().headers())
+        .containsOnly(
+        Map.entry("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-00"), Map.entry("x-b3-traceid", TRACE_ID),
+        Map.entry("baggage", "a=1,b=2"), Map.entry("x-request-id", "r-1"));
+  }
+
+  private static InboundRequest request(RequestHeaders headers, String path) {
+    return new InboundRequest("GET", path, "reviews", headers, false, null, null, null, 9080, null);
   }
 
   static int status(Response response) {

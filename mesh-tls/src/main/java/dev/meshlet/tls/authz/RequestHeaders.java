@@ -2,6 +2,7 @@ package dev.meshlet.tls.authz;
 
 import java.util.Map;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,16 @@ public interface RequestHeaders {
 
   /** The value of header {@code lowerCaseName}, or null when the request does not carry it. */
   @Nullable String get(String lowerCaseName);
+
+  /**
+   * Calls {@code action} with each header line's name (in the case it was sent) and value, in the
+   * order received, when this view can list its headers; returns false, having called nothing,
+   * when it cannot (then ask by name). A reader that wants many headers (the inbound chain's trace
+   * context) reads them all in one pass instead of scanning every header once per name.
+   */
+  default boolean forEach(BiConsumer<String, String> action) {
+    return false;
+  }
 
   /** Headers from a map (tests, small adapters); the keys are matched ignoring case. */
   static RequestHeaders of(Map<String, String> headers) {

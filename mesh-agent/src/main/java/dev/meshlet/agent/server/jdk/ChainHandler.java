@@ -18,6 +18,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 
@@ -44,7 +46,7 @@ final class ChainHandler implements HttpHandler {
       }
     }
     Headers headers = exchange.getRequestHeaders();
-    RequestHeaders view = name -> joined(headers.get(name));
+    RequestHeaders view = new ExchangeHeaders(headers);
     String host = headers.getFirst("Host");
     InetSocketAddress remote = exchange.getRemoteAddress();
     InetSocketAddress local = exchange.getLocalAddress();
@@ -101,5 +103,32 @@ final class ChainHandler implements HttpHandler {
       return null;
     }
     return values.size() == 1 ? values.get(0) : String.join(",", values);
+  }
+
+  /**
+   * The exchange's headers without copying. Listable: a lookup by name makes a new normalized
+   * key string, so the chain's dozen names cost more asked one by one than read in one pass.
+   */
+  private static final class ExchangeHeaders implements RequestHeaders {
+    private final Headers headers;
+
+    ExchangeHeaders(Headers headers) {
+      this.headers = headers;
+    }
+
+    @Override
+    public @Nullable String get(String lowerCaseName) {
+      return joined(headers.get(lowerCaseName));
+    }
+
+    @Override
+    public boolean forEach(BiConsumer<String, String> action) {
+      for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+        for (String value : header.getValue()) {
+          action.accept(header.getKey(), value);
+        }
+      }
+      return true;
+    }
   }
 }

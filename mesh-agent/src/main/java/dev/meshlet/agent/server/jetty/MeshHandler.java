@@ -14,9 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Objects;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EndPoint;
@@ -89,8 +87,7 @@ public final class MeshHandler extends Handler.Wrapper {
       tls = true;
       peer = PeerIdentities.peer(ssl.sslSession()).orElse(null);
     }
-    HttpFields fields = request.getHeaders();
-    RequestHeaders headers = name -> joined(fields.getValuesList(name));
+    RequestHeaders headers = new FieldsHeaders(request.getHeaders());
     String authority = request.getHttpURI().getAuthority();
     SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
     SocketAddress local = request.getConnectionMetaData().getLocalSocketAddress();
@@ -135,13 +132,6 @@ public final class MeshHandler extends Handler.Wrapper {
 
   private static @Nullable InetAddress address(@Nullable SocketAddress address) {
     return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
-  }
-
-  private static @Nullable String joined(List<String> values) {
-    if (values.isEmpty()) {
-      return null;
-    }
-    return values.size() == 1 ? values.get(0) : String.join(",", values);
   }
 
   /** A connection the chain closed on purpose: Jetty logs it quietly, not as a server error. */

@@ -91,6 +91,15 @@ public final class HttpTracing {
     return startServer(propagation.extract(Context.root(), header), request);
   }
 
+  /**
+   * The same as {@link #startServer(Function, ServerRequestInfo)} from the request's trace headers
+   * read already into a map keyed by lower-case names: reads only the formats that came (see
+   * {@link TracePropagation#extractLowerCase}).
+   */
+  public ServerSpan startServer(java.util.Map<String, String> lowerCaseHeaders, ServerRequestInfo request) {
+    return startServer(propagation.extractLowerCase(Context.root(), lowerCaseHeaders), request);
+  }
+
   /** Starts the server span of an inbound request as a child of the span in {@code parent}. */
   public ServerSpan startServer(Context parent, ServerRequestInfo request) {
     String method = method(request.method());

@@ -1,6 +1,7 @@
 package dev.meshlet.core.telemetry.tracing;
 
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -74,6 +75,25 @@ public final class TracePropagation {
   private static final TextMapGetter<Function<String, @Nullable String>> GETTER =
       (carrier, key) -> carrier == null ? null : carrier.apply(lowerCase(key));
 
+  /** Reads a map keyed by lower-case names, as {@link #extractLowerCase} is given. */
+  private static final TextMapGetter<Map<String, String>> LOWER_CASE_MAP_GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+          return carrier.keySet();
+        }
+
+        @Override
+        public @Nullable String get(@Nullable Map<String, String> carrier, String key) {
+          return carrier == null ? null : carrier.get(lowerCase(key));
+        }
+      };
+
+  // The extractor's parts, in its order, for extractLowerCase.
+  private static final TextMapPropagator B3_EXTRACTOR = B3Propagator.injectingMultiHeaders();
+  private static final TextMapPropagator W3C_EXTRACTOR = W3CTraceContextPropagator.getInstance();
+  private static final TextMapPropagator BAGGAGE_EXTRACTOR = W3CBaggagePropagator.getInstance();
+
   private final Set<PropagationFormat> injectFormats;
   private final TextMapPropagator injector;
   private final TextMapPropagator extractor;
@@ -90,10 +110,7 @@ public final class TracePropagation {
     this.injector = TextMapPropagator.composite(injectors);
     // Later extractors overwrite earlier ones: B3 first, W3C last so that W3C wins.
     this.extractor =
-        TextMapPropagator.composite(
-            B3Propagator.injectingMultiHeaders(),
-            W3CTraceContextPropagator.getInstance(),
-            W3CBaggagePropagator.getInstance());
+        TextMapPropagator.composite(B3_EXTRACTOR, W3C_EXTRACTOR, BAGGAGE_EXTRACTOR);
   }
 
   /** Propagation that writes {@link #DEFAULT_INJECT_FORMATS}. */
@@ -127,6 +144,40 @@ public final class TracePropagation {
    */
   public Context extract(Context parent, Function<String, @Nullable String> header) {
     return extractor.extract(parent, header, GETTER);
+  }
+
+  /**
+   * The same context as {@link #extract(Context, Function)}, from a request's trace headers read
+   * already into a map keyed by lower-case names (the server's inbound chain does), doing only the
+   * work that can change the answer: a format none of whose headers came is not read at all, and
+   * B3 is not read when a valid W3C {@code traceparent} replaces the span B3 would set (W3C wins)
+   * and no B3 header that can carry the debug flag ({@code b3}, {@code x-b3-flags}) came.
+   */
+  public Context extractLowerCase(Context parent, Map<String, String> headers) {
+    if (headers.isEmpty()) {
+      return parent;
+    }
+    boolean b3 = headers.containsKey("x-b3-traceid") || headers.containsKey("b3");
+    Context context = parent;
+    if (headers.containsKey("traceparent")) {
+      Context w3c = W3C_EXTRACTOR.extract(parent, headers, LOWER_CASE_MAP_GETTER);
+      boolean w3cSpan = Span.fromContextOrNull(w3c) != Span.fromContextOrNull(parent);
+      if (w3cSpan && !headers.containsKey("b3") && !headers.containsKey("x-b3-flags")) {
+        // B3 multi-header would only have set a span, which W3C's replaces.
+        context = w3c;
+      } else {
+        if (b3) {
+          context = B3_EXTRACTOR.extract(context, headers, LOWER_CASE_MAP_GETTER);
+        }
+        context = W3C_EXTRACTOR.extract(context, headers, LOWER_CASE_MAP_GETTER);
+      }
+    } else if (b3) {
+      context = B3_EXTRACTOR.extract(context, headers, LOWER_CASE_MAP_GETTER);
+    }
+    if (headers.containsKey("baggage")) {
+      context = BAGGAGE_EXTRACTOR.extract(context, headers, LOWER_CASE_MAP_GETTER);
+    }
+    return context;
   }
 
   /** Reads trace context from a header map whose names may be in any case. */

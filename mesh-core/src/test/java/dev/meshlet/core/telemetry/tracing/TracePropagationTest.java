@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -174,5 +175,38 @@ class TracePropagationTest {
     assertThat(inject(none, sampledContext())).isEmpty();
     assertThat(b3Only.injectFormats())
         .containsExactlyInAnyOrder(PropagationFormat.B3_SINGLE, PropagationFormat.B3_MULTI);
+  }
+
+  @Test
+  void extractingALowerCaseMapGivesTheSameContextAsTheFullExtractor() {
+    String other = "0af7651916cd43dd8448eb211c80319c";
+    String w3c = "00-" + TRACE_ID + "-" + SPAN_ID + "-01";
+    List<Map<String, String>> requests = List.of(
+        Map.of(),
+        Map.of("x-request-id", "r1"),
+        Map.of("traceparent", w3c),
+        Map.of("traceparent", w3c, "tracestate", "vendor=x", "baggage", "tenant=acme"),
+        Map.of("x-b3-traceid", other, "x-b3-spanid", SPAN_ID, "x-b3-sampled", "1"),
+        // W3C wins over B3 when both come...
+        Map.of("traceparent", w3c, "x-b3-traceid", other, "x-b3-spanid", SPAN_ID, "x-b3-sampled", "0"),
+        // ...B3's debug flag still counts...
+        Map.of("traceparent", w3c, "x-b3-traceid", other, "x-b3-spanid", SPAN_ID, "x-b3-flags", "1"),
+        Map.of("traceparent", w3c, "b3", other + "-" + SPAN_ID + "-d"),
+        Map.of("b3", other + "-" + SPAN_ID + "-1", "baggage", "a=b"),
+        // ...and an unreadable traceparent leaves B3's span.
+        Map.of("traceparent", "00-zz-" + SPAN_ID + "-01", "x-b3-traceid", other, "x-b3-spanid", SPAN_ID),
+        Map.of("traceparent", "garbage"));
+    TracePropagation propagation = TracePropagation.injecting(EnumSet.allOf(PropagationFormat.class));
+
+    for (Map<String, String> headers : requests) {
+      Context full = propagation.extract(Context.root(), headers::get);
+      Context quick = propagation.extractLowerCase(Context.root(), headers);
+
+      assertThat(Span.fromContext(quick).getSpanContext()).as("%s", headers)
+          .isEqualTo(Span.fromContext(full).getSpanContext());
+      assertThat(Baggage.fromContext(quick).asMap()).as("%s", headers).isEqualTo(Baggage.fromContext(full).asMap());
+      // What a call made while serving would send on (the B3 debug flag included).
+      assertThat(inject(propagation, quick)).as("%s", headers).isEqualTo(inject(propagation, full));
+    }
   }
 }
