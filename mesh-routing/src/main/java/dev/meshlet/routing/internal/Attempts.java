@@ -142,7 +142,7 @@ final class Attempts {
         rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
       }
       AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
-      rb.tag(AttemptTracker.class, tracker);
+      rb.tag(AttemptTracker.TAG, tracker);
       Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
       // From here on the attempt is sent: the listener may add its trace headers, and hears how it ends.
       MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener, new MeshCallListener.AttemptStart(
@@ -306,7 +306,7 @@ final class Attempts {
 
   private Permit acquire(long maxWaitMillis) throws MeshCallException {
     try {
-      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)), clients.multiplexed());
+      return cluster.limiter.acquire(maxWaitMillis, clients.multiplexed());
     } catch (OverflowException e) {
       throw failure(ResponseFlag.UO, e.getMessage(), e);
     } catch (InterruptedIOException e) {
