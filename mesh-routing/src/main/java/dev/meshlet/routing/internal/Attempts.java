@@ -122,6 +122,7 @@ final class Attempts {
       }
       long tryTimeout = policy.perTryTimeout() == null ? remaining : Math.min(policy.perTryTimeout().toMillis(), remaining);
       Endpoint endpoint = null;
+      String hostPort = null;
       Request.Builder rb = upstream.newBuilder();
       ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
@@ -133,7 +134,9 @@ final class Attempts {
           tried.add(endpoint);
         }
         tls = cluster.tls(endpoint);
-        rb.url(cluster.endpointUrl(endpoint, upstream.url(), tls.isTls()));
+        EndpointUrls urls = cluster.urls(endpoint);
+        rb.url(urls.dial(upstream.url(), tls.isTls()));
+        hostPort = urls.hostPort();
       } else if (tls.isTls() && !upstream.url().isHttps()) {
         // TLS origination toward the host asked for: same port, OkHttp only speaks TLS to https.
         rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
@@ -176,19 +179,19 @@ final class Attempts {
           callDeadline.exit();
           if (callDeadline.passed()) {
             finished(endpoint, permit, 0);
-            listen(observer, endpoint, 0, e, null, started);
+            listen(observer, hostPort, 0, e, null, started);
             throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
           }
         }
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
-          listen(observer, endpoint, 0, e, null, started);
+          listen(observer, hostPort, 0, e, null, started);
           throw failure(ResponseFlag.DC, "the call was cancelled", e);
         }
         if (tls.isTls() && e instanceof SSLException ssl) {
           // The handshake or the peer's identity failed: another try would meet the same certificate.
           finished(endpoint, permit, 0);
-          listen(observer, endpoint, 0, e, null, started);
+          listen(observer, hostPort, 0, e, null, started);
           throw failure(ResponseFlag.UF, "TLS (" + tls.mode() + (tls.automatic() ? ", auto mTLS" : "") + ") to "
               + (endpoint == null ? upstream.url().host() + ":" + upstream.url().port() : endpoint.hostPort())
               + " failed: " + tlsReason(ssl, tls), e);
@@ -196,7 +199,7 @@ final class Attempts {
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
         finished(endpoint, permit, 0);
-        listen(observer, endpoint, 0, e, null, started);
+        listen(observer, hostPort, 0, e, null, started);
         if (deadline != NO_DEADLINE && ctx.clock.millis() >= deadline) {
           throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
         }
@@ -220,7 +223,7 @@ final class Attempts {
       }
       bodyDeadline = callDeadline;
       finished(endpoint, permit, response.code());
-      listen(observer, endpoint, response.code(), null, response, started);
+      listen(observer, hostPort, response.code(), null, response, started);
       if (!policy.retriable(response.code(), response.headers())) {
         return withCookie(response);
       }
@@ -369,12 +372,12 @@ final class Attempts {
     return new MeshCallException(flag, authority, route.name(), cluster.name(), reason, cause);
   }
 
-  private void listen(MeshCallListener.AttemptObserver observer, @Nullable Endpoint endpoint, int status,
+  private void listen(MeshCallListener.AttemptObserver observer, @Nullable String hostPort, int status,
       @Nullable Throwable failure, @Nullable Response response, long startedNanos) {
     Listening.ended(observer, status, failure, response);
     try {
       ctx.listener.onAttempt(new MeshCallListener.Attempt(authority, route.name(), cluster.name(),
-          endpoint == null ? null : endpoint.hostPort(), count, status, failure,
+          hostPort, count, status, failure,
           Duration.ofNanos(System.nanoTime() - startedNanos)));
     } catch (RuntimeException ignored) {
       // Telemetry must never fail a call.

@@ -39,7 +39,7 @@ final class Cluster {
    * the mesh, some not, or some whose PeerAuthentication is DISABLE); empty when all share {@link #tls}.
    */
   private final Map<Endpoint, ClientTls> endpointTls;
-  /** Per endpoint, its base URLs and the last URL a try dialed (see {@link #endpointUrl}); bounded by the endpoints. */
+  /** Per endpoint, what its tries reuse (see {@link EndpointUrls}); bounded by the endpoints. */
   private final ConcurrentHashMap<Endpoint, EndpointUrls> dialing = new ConcurrentHashMap<>();
   /** The SPIFFE IDs the server may present under mesh mTLS, for messages; empty: any of the trust domain. */
   final List<String> allowedPeers;
@@ -71,11 +71,10 @@ final class Cluster {
   }
 
   /**
-   * The URL a try to {@code endpoint} dials for the logical {@code url}: its host and port, over
-   * https for a TLS cluster (a plaintext one keeps the application's scheme, never downgraded).
-   * See {@link EndpointUrls}: no host is canonicalized per call.
+   * What tries to {@code endpoint} reuse: the URLs they dial (its host and port, over https for a
+   * TLS cluster; a plaintext one keeps the application's scheme) and its {@code address:port}.
    */
-  HttpUrl endpointUrl(Endpoint endpoint, HttpUrl url, boolean tls) {
+  EndpointUrls urls(Endpoint endpoint) {
     EndpointUrls urls = dialing.get(endpoint);
     if (urls == null) {
       urls = new EndpointUrls(endpoint);
@@ -84,7 +83,7 @@ final class Cluster {
         urls = raced == null ? urls : raced;
       }
     }
-    return urls.dial(url, tls);
+    return urls;
   }
 
   String name() {

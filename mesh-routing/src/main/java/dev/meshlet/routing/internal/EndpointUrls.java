@@ -12,11 +12,13 @@ import org.jspecify.annotations.Nullable;
  * they are); the last one built is kept, so repeated calls to the same path build none.
  */
 final class EndpointUrls {
+  private final String hostPort;
   private final HttpUrl http;
   private @Nullable HttpUrl https; // built on first use; a race builds an equal one
   private volatile @Nullable Dialed last;
 
   EndpointUrls(Endpoint endpoint) {
+    this.hostPort = endpoint.hostPort();
     this.http = new HttpUrl.Builder().scheme("http").host(endpoint.address()).port(endpoint.port()).build();
   }
 
@@ -42,6 +44,11 @@ final class EndpointUrls {
     HttpUrl built = b.build();
     last = new Dialed(url, tls, built);
     return built;
+  }
+
+  /** The endpoint's {@link Endpoint#hostPort()}, built once. */
+  String hostPort() {
+    return hostPort;
   }
 
   private HttpUrl base(boolean secure) {

@@ -122,7 +122,7 @@ public final class MeshInterceptor implements Interceptor {
       }
       return passThrough(chain, request, authority, start);
     }
-    RouteRequest rr = RouteRequest.of(request);
+    RouteRequest rr = RouteRequest.of(request, authority);
     RouteTable table = mesh.table(service);
     RouteTable.Match match = table.match(rr);
     if (match == null) {

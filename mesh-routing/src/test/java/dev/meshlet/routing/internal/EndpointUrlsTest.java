@@ -55,6 +55,7 @@ class EndpointUrlsTest {
         .isEqualTo("https://[2001:db8::7]:9080/r/1?a=b");
     assertThat(urls.dial(HttpUrl.get("https://reviews/r/2"), false).toString())
         .isEqualTo("https://[2001:db8::7]:9080/r/2");
+    assertThat(urls.hostPort()).isEqualTo("[2001:db8::7]:9080").isEqualTo(Endpoint.of("2001:db8::7", 9080).hostPort());
   }
 
   @Test
