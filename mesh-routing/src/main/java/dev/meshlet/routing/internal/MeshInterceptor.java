@@ -173,7 +173,9 @@ public final class MeshInterceptor implements Interceptor {
       throw fail(start, request, authority, route, target == null ? null : target.cluster(), ResponseFlag.NC, what, null);
     }
     Request upstream = Rewrites.upstream(rr, match, target);
-    upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
+    if (!route.mirrors().isEmpty()) { // most routes mirror nothing: no client looked up
+      upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
+    }
     Attempts run = new Attempts(ctx, clients, cancellations, chain, authority, route, cluster, target, rr, upstream,
         flags);
     Response response;
