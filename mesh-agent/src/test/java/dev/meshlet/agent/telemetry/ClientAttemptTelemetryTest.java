@@ -132,8 +132,8 @@ class ClientAttemptTelemetryTest {
     }
   }
 
-  @Test
-  void anUnsampledCallStillCarriesItsTraceDownstreamAndCountsInTheMetrics() throws Exception {
+  /** productpage's mesh, with one route to reviews and its one instance (v1). */
+  private Mesh oneInstanceMesh(Instances reviews, OpenTelemetrySdk openTelemetry) throws Exception {
     Files.writeString(dir.resolve("reviews.yaml"), """
         apiVersion: networking.istio.io/v1
         kind: VirtualService
@@ -143,17 +143,22 @@ class ClientAttemptTelemetryTest {
           http:
           - route: [{destination: {host: reviews}}]
         """);
+    return Mesh.builder(ServiceIdentity.of("productpage").withLabel("version", "v1"))
+        .configDirectory(dir)
+        .endpoints(instance("v1", reviews.port(0)))
+        .meterRegistry(meters)
+        .openTelemetry(openTelemetry)
+        .build();
+  }
+
+  @Test
+  void anUnsampledCallStillCarriesItsTraceDownstreamAndCountsInTheMetrics() throws Exception {
     InMemorySpanExporter unsampledSpans = InMemorySpanExporter.create();
     try (SdkTracerProvider unsampled = SdkTracerProvider.builder()
             .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(0)))
             .addSpanProcessor(SimpleSpanProcessor.create(unsampledSpans)).build();
         Instances reviews = new Instances(0, "v1");
-        Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage").withLabel("version", "v1"))
-            .configDirectory(dir)
-            .endpoints(instance("v1", reviews.port(0)))
-            .meterRegistry(meters)
-            .openTelemetry(OpenTelemetrySdk.builder().setTracerProvider(unsampled).build())
-            .build()) {
+        Mesh mesh = oneInstanceMesh(reviews, OpenTelemetrySdk.builder().setTracerProvider(unsampled).build())) {
       Span caller = unsampled.get("test").spanBuilder("render").startSpan();
       assertThat(caller.getSpanContext().isSampled()).isFalse();
       try (Scope ignored = caller.makeCurrent();
@@ -177,22 +182,8 @@ class ClientAttemptTelemetryTest {
 
   @Test
   void aSampledAttemptSpanHasItsHttpAttributes() throws Exception {
-    Files.writeString(dir.resolve("reviews.yaml"), """
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: reviews}
-        spec:
-          hosts: [reviews]
-          http:
-          - route: [{destination: {host: reviews}}]
-        """);
     try (Instances reviews = new Instances(0, "v1");
-        Mesh mesh = Mesh.builder(ServiceIdentity.of("productpage").withLabel("version", "v1"))
-            .configDirectory(dir)
-            .endpoints(instance("v1", reviews.port(0)))
-            .meterRegistry(meters)
-            .openTelemetry(otel)
-            .build()) {
+        Mesh mesh = oneInstanceMesh(reviews, otel)) {
       try (Response r = mesh.httpClient().newCall(new Request.Builder().url("http://reviews/reviews/0?x=1").build())
           .execute()) {
         assertThat(r.code()).isEqualTo(200);
