@@ -57,6 +57,8 @@ final class Attempts {
   private final RouteTarget target;
   private final RouteRequest routeRequest;
   private final Request upstream;
+  /** The Host header each try sets, when {@code upstream} is the application's request as it is; else null. */
+  private final @Nullable String hostHeader;
   private final Set<ResponseFlag> flags;
   private final boolean idempotent;
   private int count;
@@ -67,7 +69,7 @@ final class Attempts {
   Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Interceptor.Chain chain,
       String authority,
       CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
-      Set<ResponseFlag> flags) {
+      @Nullable String hostHeader, Set<ResponseFlag> flags) {
     this.ctx = ctx;
     this.clients = clients;
     this.cancellations = cancellations;
@@ -79,6 +81,7 @@ final class Attempts {
     this.target = target;
     this.routeRequest = routeRequest;
     this.upstream = upstream;
+    this.hostHeader = hostHeader;
     this.flags = flags;
     this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
   }
@@ -124,6 +127,9 @@ final class Attempts {
       Endpoint endpoint = null;
       String hostPort = null;
       Request.Builder rb = upstream.newBuilder();
+      if (hostHeader != null) {
+        rb.header("Host", hostHeader);
+      }
       ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
