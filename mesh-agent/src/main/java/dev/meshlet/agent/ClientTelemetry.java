@@ -48,7 +48,7 @@ final class ClientTelemetry implements MeshCallListener {
 
   @Override
   public AttemptObserver startAttempt(AttemptStart start, Request.Builder request) {
-    OutboundCall call = start.request().tag(OutboundCall.class);
+    OutboundCall call = start.request().tag(OutboundCall.TAG);
     if (call == null) {
       return AttemptObserver.NONE; // not made through the mesh's client: nothing to carry
     }
@@ -105,7 +105,7 @@ final class ClientTelemetry implements MeshCallListener {
 
   @Override
   public void onCall(Call call) {
-    OutboundCall outbound = call.request().tag(OutboundCall.class);
+    OutboundCall outbound = call.request().tag(OutboundCall.TAG);
     Endpoint endpoint = outbound == null ? null : outbound.endpoint;
     String principal = outbound == null ? null : outbound.peerPrincipal;
     String flags = call.flags().isEmpty() ? null

@@ -2,6 +2,8 @@ package dev.meshlet.agent;
 
 import dev.meshlet.routing.endpoint.Endpoint;
 import io.opentelemetry.context.Context;
+import kotlin.jvm.JvmClassMappingKt;
+import kotlin.reflect.KClass;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * attempts of a call run one after the other on one thread, so it needs no locking.
  */
 final class OutboundCall {
+  /** The tag's key: OkHttp's {@code tag(Class)} looks the Kotlin class up on every call. */
+  static final KClass<OutboundCall> TAG = JvmClassMappingKt.getKotlinClass(OutboundCall.class);
+
   /** The parent of the attempts' spans; null when the application traces the call itself. */
   final @Nullable Context parent;
   /** Whether the request carries the served request's trace headers, which each attempt replaces. */

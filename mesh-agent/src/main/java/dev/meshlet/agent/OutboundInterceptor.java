@@ -102,7 +102,7 @@ final class OutboundInterceptor implements Interceptor {
           ? tracing.propagation().extract(io.opentelemetry.context.Context.current(), ctx.headers())
           : io.opentelemetry.context.Context.current();
     }
-    b.tag(OutboundCall.class, new OutboundCall(parent, copied));
+    b.tag(OutboundCall.TAG, new OutboundCall(parent, copied));
     return chain.proceed(b.build());
   }
 

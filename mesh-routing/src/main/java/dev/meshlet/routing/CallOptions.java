@@ -1,5 +1,7 @@
 package dev.meshlet.routing;
 
+import kotlin.jvm.JvmClassMappingKt;
+import kotlin.reflect.KClass;
 import okhttp3.Request;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +20,11 @@ public record CallOptions(@Nullable Boolean idempotent) {
   /** The call must not be retried once it may have reached the server, whatever its method. */
   public static final CallOptions NOT_IDEMPOTENT = new CallOptions(false);
 
+  /** OkHttp's {@code tag(Class)} looks the Kotlin class up on every call; this is it, once. */
+  private static final KClass<CallOptions> TAG = JvmClassMappingKt.getKotlinClass(CallOptions.class);
+
   /** The options tagged on {@code request}, or null. */
   public static @Nullable CallOptions of(Request request) {
-    return request.tag(CallOptions.class);
+    return request.tag(TAG);
   }
 }

@@ -94,7 +94,7 @@ public interface MeshCallListener {
       String host, @Nullable String route, @Nullable String destination, int status, Set<ResponseFlag> flags,
       int attempts, Duration duration, Request request) {
     public Call {
-      flags = Set.copyOf(flags);
+      flags = flags.isEmpty() ? Set.of() : Set.copyOf(flags); // most calls have none: no copy
     }
   }
 }

@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -128,6 +129,78 @@ class ClientAttemptTelemetryTest {
       DistributionSummary responseBytes = meters.find("istio_response_bytes").tag("reporter", "source").summary();
       assertThat(responseBytes).isNotNull();
       assertThat(responseBytes.totalAmount()).as("the answering instance's body, \"%s\"", answered).isEqualTo(2.0);
+    }
+  }
+
+  /** productpage's mesh, with one route to reviews and its one instance (v1). */
+  private Mesh oneInstanceMesh(Instances reviews, OpenTelemetrySdk openTelemetry) throws Exception {
+    Files.writeString(dir.resolve("reviews.yaml"), """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews}
+        spec:
+          hosts: [reviews]
+          http:
+          - route: [{destination: {host: reviews}}]
+        """);
+    return Mesh.builder(ServiceIdentity.of("productpage").withLabel("version", "v1"))
+        .configDirectory(dir)
+        .endpoints(instance("v1", reviews.port(0)))
+        .meterRegistry(meters)
+        .openTelemetry(openTelemetry)
+        .build();
+  }
+
+  @Test
+  void anUnsampledCallStillCarriesItsTraceDownstreamAndCountsInTheMetrics() throws Exception {
+    InMemorySpanExporter unsampledSpans = InMemorySpanExporter.create();
+    try (SdkTracerProvider unsampled = SdkTracerProvider.builder()
+            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(0)))
+            .addSpanProcessor(SimpleSpanProcessor.create(unsampledSpans)).build();
+        Instances reviews = new Instances(0, "v1");
+        Mesh mesh = oneInstanceMesh(reviews, OpenTelemetrySdk.builder().setTracerProvider(unsampled).build())) {
+      Span caller = unsampled.get("test").spanBuilder("render").startSpan();
+      assertThat(caller.getSpanContext().isSampled()).isFalse();
+      try (Scope ignored = caller.makeCurrent();
+          Response r = mesh.httpClient().newCall(new Request.Builder().url("http://reviews/reviews/0").build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+      } finally {
+        caller.end();
+      }
+
+      // The server got the caller's trace, marked not sampled, from a span of the attempt's own.
+      String traceparent = reviews.received().get(0).traceparent();
+      assertThat(traceparent).matches("00-" + caller.getSpanContext().getTraceId() + "-[0-9a-f]{16}-0[02]");
+      assertThat(traceparent).doesNotContain(caller.getSpanContext().getSpanId());
+      assertThat(unsampledSpans.getFinishedSpanItems()).isEmpty();
+      Counter calls = meters.find("istio_requests_total").tag("reporter", "source").counter();
+      assertThat(calls).isNotNull();
+      assertThat(calls.count()).isEqualTo(1.0);
+      assertThat(calls.getId().getTag("destination_workload")).isEqualTo("reviews-v1");
+    }
+  }
+
+  @Test
+  void aSampledAttemptSpanHasItsHttpAttributes() throws Exception {
+    try (Instances reviews = new Instances(0, "v1");
+        Mesh mesh = oneInstanceMesh(reviews, otel)) {
+      try (Response r = mesh.httpClient().newCall(new Request.Builder().url("http://reviews/reviews/0?x=1").build())
+          .execute()) {
+        assertThat(r.code()).isEqualTo(200);
+      }
+      SpanData attempt = spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT)
+          .findFirst().orElseThrow();
+      assertThat(attempt.getAttributes().asMap()).containsAllEntriesOf(Map.of(
+          AttributeKey.stringKey("http.request.method"), "GET",
+          AttributeKey.stringKey("url.full"), "http://reviews/reviews/0?x=1",
+          AttributeKey.stringKey("server.address"), "reviews",
+          AttributeKey.longKey("server.port"), 80L,
+          AttributeKey.stringKey("network.peer.address"), "127.0.0.1",
+          PEER_PORT, (long) reviews.port(0),
+          STATUS, 200L));
+      assertThat(attempt.getAttributes().get(AttributeKey.stringKey("upstream_cluster")))
+          .isEqualTo("outbound|80||reviews.default.svc.cluster.local");
+      assertThat(attempt.getAttributes().get(RESEND_COUNT)).isNull();
     }
   }
 

@@ -53,11 +53,11 @@ final class AttemptClients {
    */
   private static Interceptor networkStep() {
     RequestsPerConnection perConnection = new RequestsPerConnection(r -> {
-      AttemptTracker t = r.tag(AttemptTracker.class);
+      AttemptTracker t = r.tag(AttemptTracker.TAG);
       return t == null ? 0 : t.maxRequestsPerConnection();
     });
     return chain -> {
-      AttemptTracker t = chain.request().tag(AttemptTracker.class);
+      AttemptTracker t = chain.request().tag(AttemptTracker.TAG);
       if (t != null) {
         t.requestStarting();
       }

@@ -1,5 +1,7 @@
 package dev.meshlet.routing.internal;
 
+import kotlin.jvm.JvmClassMappingKt;
+import kotlin.reflect.KClass;
 import okhttp3.Call;
 import okhttp3.EventListener;
 
@@ -9,6 +11,9 @@ import okhttp3.EventListener;
  * carries the destination's {@code maxRequestsPerConnection} to the network interceptor.
  */
 final class AttemptTracker extends EventListener {
+  /** The tag's key: OkHttp's {@code tag(Class)} looks the Kotlin class up on every call. */
+  static final KClass<AttemptTracker> TAG = JvmClassMappingKt.getKotlinClass(AttemptTracker.class);
+
   private final int maxRequestsPerConnection;
   private volatile boolean requestStarted;
 
@@ -39,7 +44,7 @@ final class AttemptTracker extends EventListener {
   static EventListener.Factory wrap(EventListener.Factory user) {
     return call -> {
       EventListener u = user.create(call);
-      AttemptTracker t = call.request().tag(AttemptTracker.class);
+      AttemptTracker t = call.request().tag(TAG);
       return t == null ? u : u.plus(t);
     };
   }

@@ -57,6 +57,8 @@ final class Attempts {
   private final RouteTarget target;
   private final RouteRequest routeRequest;
   private final Request upstream;
+  /** The Host header each try sets, when {@code upstream} is the application's request as it is; else null. */
+  private final @Nullable String hostHeader;
   private final Set<ResponseFlag> flags;
   private final boolean idempotent;
   private int count;
@@ -67,7 +69,7 @@ final class Attempts {
   Attempts(MeshContext ctx, AttemptClients clients, Cancellations cancellations, Interceptor.Chain chain,
       String authority,
       CompiledRoute route, Cluster cluster, RouteTarget target, RouteRequest routeRequest, Request upstream,
-      Set<ResponseFlag> flags) {
+      @Nullable String hostHeader, Set<ResponseFlag> flags) {
     this.ctx = ctx;
     this.clients = clients;
     this.cancellations = cancellations;
@@ -79,6 +81,7 @@ final class Attempts {
     this.target = target;
     this.routeRequest = routeRequest;
     this.upstream = upstream;
+    this.hostHeader = hostHeader;
     this.flags = flags;
     this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
   }
@@ -122,7 +125,11 @@ final class Attempts {
       }
       long tryTimeout = policy.perTryTimeout() == null ? remaining : Math.min(policy.perTryTimeout().toMillis(), remaining);
       Endpoint endpoint = null;
+      String hostPort = null;
       Request.Builder rb = upstream.newBuilder();
+      if (hostHeader != null) {
+        rb.header("Host", hostHeader);
+      }
       ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
         endpoint = pick(policy, tried);
@@ -133,7 +140,9 @@ final class Attempts {
           tried.add(endpoint);
         }
         tls = cluster.tls(endpoint);
-        rb.url(cluster.endpointUrl(endpoint, upstream.url(), tls.isTls()));
+        EndpointUrls urls = cluster.urls(endpoint);
+        rb.url(urls.dial(upstream.url(), tls.isTls()));
+        hostPort = urls.hostPort();
       } else if (tls.isTls() && !upstream.url().isHttps()) {
         // TLS origination toward the host asked for: same port, OkHttp only speaks TLS to https.
         rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
@@ -142,7 +151,7 @@ final class Attempts {
         rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
       }
       AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
-      rb.tag(AttemptTracker.class, tracker);
+      rb.tag(AttemptTracker.TAG, tracker);
       Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
       // From here on the attempt is sent: the listener may add its trace headers, and hears how it ends.
       MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener, new MeshCallListener.AttemptStart(
@@ -176,19 +185,19 @@ final class Attempts {
           callDeadline.exit();
           if (callDeadline.passed()) {
             finished(endpoint, permit, 0);
-            listen(observer, endpoint, 0, e, null, started);
+            listen(observer, hostPort, 0, e, null, started);
             throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
           }
         }
         if (outer.isCanceled()) {
           finished(endpoint, permit, -1);
-          listen(observer, endpoint, 0, e, null, started);
+          listen(observer, hostPort, 0, e, null, started);
           throw failure(ResponseFlag.DC, "the call was cancelled", e);
         }
         if (tls.isTls() && e instanceof SSLException ssl) {
           // The handshake or the peer's identity failed: another try would meet the same certificate.
           finished(endpoint, permit, 0);
-          listen(observer, endpoint, 0, e, null, started);
+          listen(observer, hostPort, 0, e, null, started);
           throw failure(ResponseFlag.UF, "TLS (" + tls.mode() + (tls.automatic() ? ", auto mTLS" : "") + ") to "
               + (endpoint == null ? upstream.url().host() + ":" + upstream.url().port() : endpoint.hostPort())
               + " failed: " + tlsReason(ssl, tls), e);
@@ -196,7 +205,7 @@ final class Attempts {
         boolean timedOut = e instanceof InterruptedIOException;
         Failure kind = Failure.classify(e, tracker.requestStarted(), timedOut);
         finished(endpoint, permit, 0);
-        listen(observer, endpoint, 0, e, null, started);
+        listen(observer, hostPort, 0, e, null, started);
         if (deadline != NO_DEADLINE && ctx.clock.millis() >= deadline) {
           throw failure(ResponseFlag.UT, "timeout " + route.timeout() + " spent after " + count + " tries", e);
         }
@@ -220,7 +229,7 @@ final class Attempts {
       }
       bodyDeadline = callDeadline;
       finished(endpoint, permit, response.code());
-      listen(observer, endpoint, response.code(), null, response, started);
+      listen(observer, hostPort, response.code(), null, response, started);
       if (!policy.retriable(response.code(), response.headers())) {
         return withCookie(response);
       }
@@ -306,7 +315,7 @@ final class Attempts {
 
   private Permit acquire(long maxWaitMillis) throws MeshCallException {
     try {
-      return cluster.limiter.acquire(Duration.ofMillis(Math.max(0, maxWaitMillis)), clients.multiplexed());
+      return cluster.limiter.acquire(maxWaitMillis, clients.multiplexed());
     } catch (OverflowException e) {
       throw failure(ResponseFlag.UO, e.getMessage(), e);
     } catch (InterruptedIOException e) {
@@ -369,12 +378,12 @@ final class Attempts {
     return new MeshCallException(flag, authority, route.name(), cluster.name(), reason, cause);
   }
 
-  private void listen(MeshCallListener.AttemptObserver observer, @Nullable Endpoint endpoint, int status,
+  private void listen(MeshCallListener.AttemptObserver observer, @Nullable String hostPort, int status,
       @Nullable Throwable failure, @Nullable Response response, long startedNanos) {
     Listening.ended(observer, status, failure, response);
     try {
       ctx.listener.onAttempt(new MeshCallListener.Attempt(authority, route.name(), cluster.name(),
-          endpoint == null ? null : endpoint.hostPort(), count, status, failure,
+          hostPort, count, status, failure,
           Duration.ofNanos(System.nanoTime() - startedNanos)));
     } catch (RuntimeException ignored) {
       // Telemetry must never fail a call.

@@ -39,8 +39,8 @@ final class Cluster {
    * the mesh, some not, or some whose PeerAuthentication is DISABLE); empty when all share {@link #tls}.
    */
   private final Map<Endpoint, ClientTls> endpointTls;
-  /** Per endpoint, the last URL a try dialed (see {@link #endpointUrl}); bounded by the endpoints. */
-  private final ConcurrentHashMap<Endpoint, DialedUrl> dialed = new ConcurrentHashMap<>();
+  /** Per endpoint, what its tries reuse (see {@link EndpointUrls}); bounded by the endpoints. */
+  private final ConcurrentHashMap<Endpoint, EndpointUrls> dialing = new ConcurrentHashMap<>();
   /** The SPIFFE IDs the server may present under mesh mTLS, for messages; empty: any of the trust domain. */
   final List<String> allowedPeers;
 
@@ -71,27 +71,20 @@ final class Cluster {
   }
 
   /**
-   * The URL a try to {@code endpoint} dials for the logical {@code url}: its host and port, over
-   * https for a TLS cluster (a plaintext one keeps the application's scheme, never downgraded).
-   * The last one built per endpoint is kept, so repeated calls to the same path build none.
+   * What tries to {@code endpoint} reuse: the URLs they dial (its host and port, over https for a
+   * TLS cluster; a plaintext one keeps the application's scheme) and its {@code address:port}.
    */
-  HttpUrl endpointUrl(Endpoint endpoint, HttpUrl url, boolean tls) {
-    DialedUrl last = dialed.get(endpoint);
-    if (last != null && last.tls == tls && last.logical.equals(url)) {
-      return last.dialed;
+  EndpointUrls urls(Endpoint endpoint) {
+    EndpointUrls urls = dialing.get(endpoint);
+    if (urls == null) {
+      urls = new EndpointUrls(endpoint);
+      if (dialing.size() < endpoints.size()) {
+        EndpointUrls raced = dialing.putIfAbsent(endpoint, urls);
+        urls = raced == null ? urls : raced;
+      }
     }
-    HttpUrl.Builder b = url.newBuilder();
-    if (tls) {
-      b.scheme("https");
-    }
-    HttpUrl built = b.host(endpoint.address()).port(endpoint.port()).build();
-    if (last != null || dialed.size() < endpoints.size()) {
-      dialed.put(endpoint, new DialedUrl(url, tls, built));
-    }
-    return built;
+    return urls;
   }
-
-  private record DialedUrl(HttpUrl logical, boolean tls, HttpUrl dialed) {}
 
   String name() {
     return name;

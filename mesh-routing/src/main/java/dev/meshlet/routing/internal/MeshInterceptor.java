@@ -122,7 +122,7 @@ public final class MeshInterceptor implements Interceptor {
       }
       return passThrough(chain, request, authority, start);
     }
-    RouteRequest rr = RouteRequest.of(request);
+    RouteRequest rr = RouteRequest.of(request, authority);
     RouteTable table = mesh.table(service);
     RouteTable.Match match = table.match(rr);
     if (match == null) {
@@ -172,10 +172,20 @@ public final class MeshInterceptor implements Interceptor {
               : "subset " + target.subset() + " of " + target.host() + " is not defined by a DestinationRule";
       throw fail(start, request, authority, route, target == null ? null : target.cluster(), ResponseFlag.NC, what, null);
     }
-    Request upstream = Rewrites.upstream(rr, match, target);
-    upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
+    // Most routes only set the Host header: each try sets it on the copy it makes anyway, unless
+    // mirrors or the balancer (a consistent hash on Host) need the request as it will be sent.
+    Request upstream = request;
+    String host = rr.authority();
+    if (Rewrites.editsMoreThanHost(match, target) || !route.mirrors().isEmpty()
+        || cluster.balancer != null && cluster.balancer.readsHeader("Host")) {
+      upstream = Rewrites.upstream(rr, match, target);
+      host = null;
+      if (!route.mirrors().isEmpty()) { // most routes mirror nothing: no client looked up
+        upstream = Mirrors.send(ctx, mesh, clients.plain(false), route, upstream, authority);
+      }
+    }
     Attempts run = new Attempts(ctx, clients, cancellations, chain, authority, route, cluster, target, rr, upstream,
-        flags);
+        host, flags);
     Response response;
     try {
       response = run.execute();

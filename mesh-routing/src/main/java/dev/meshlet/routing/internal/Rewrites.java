@@ -16,6 +16,18 @@ import okhttp3.Request;
 final class Rewrites {
   private Rewrites() {}
 
+  /**
+   * Whether the request to send differs from the application's by more than its Host header (the
+   * authority as asked): a rewrite or a header edit. When it does not, each try sets the Host on
+   * its own copy and no copy is made here.
+   */
+  static boolean editsMoreThanHost(RouteTable.Match match, RouteTarget target) {
+    CompiledRoute route = match.route();
+    UriRewrite rewrite = route.rewrite();
+    return rewrite != null && (rewrite.rewritesPath() || rewrite.authority() != null)
+        || target.headers().editsRequest() || route.headers().editsRequest();
+  }
+
   static Request upstream(RouteRequest rr, RouteTable.Match match, RouteTarget target) {
     CompiledRoute route = match.route();
     Request request = rr.request();

@@ -52,6 +52,11 @@ final class DefaultLoadBalancer implements LoadBalancer {
   }
 
   @Override
+  public boolean readsHeader(String name) {
+    return hashKey != null && hashKey.readsHeader(name);
+  }
+
+  @Override
   public List<Endpoint> endpoints() {
     return endpoints;
   }

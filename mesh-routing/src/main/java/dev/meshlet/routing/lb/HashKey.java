@@ -82,6 +82,15 @@ final class HashKey {
     return s.toString();
   }
 
+  /** Whether the key is read from the request header {@code header} (a cookie key reads only {@code Cookie}). */
+  boolean readsHeader(String header) {
+    return switch (source) {
+      case HEADER -> name.equalsIgnoreCase(header);
+      case COOKIE -> header.equalsIgnoreCase("Cookie");
+      default -> false;
+    };
+  }
+
   /** The key's value in {@code request}, or null when the request does not carry it. */
   @Nullable String value(Request request, @Nullable String sourceIp) {
     return switch (source) {

@@ -24,6 +24,14 @@ public interface LoadBalancer {
    */
   @Nullable Pick pick(Request request, @Nullable String sourceIp, EndpointFilter exclude);
 
+  /**
+   * Whether {@link #pick} may read the request header {@code name} (case-insensitive): the mesh
+   * then hands it the request with that header as it will be sent. True unless known otherwise.
+   */
+  default boolean readsHeader(String name) {
+    return true;
+  }
+
   /** The endpoints this balancer picks among, in the order it was built with. */
   List<Endpoint> endpoints();
 }

@@ -1,6 +1,7 @@
 package dev.meshlet.routing.pool;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A place in a destination's limits held by one request or retry. Release it exactly when the
@@ -9,7 +10,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Permit implements AutoCloseable {
 
-  private final AtomicBoolean released = new AtomicBoolean();
+  /** One object per permit, not two: the released flag is a field set atomically. */
+  private static final VarHandle RELEASED;
+
+  static {
+    try {
+      RELEASED = MethodHandles.lookup().findVarHandle(Permit.class, "released", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile boolean released;
   private final Runnable onRelease;
 
   Permit(Runnable onRelease) {
@@ -18,7 +30,7 @@ public final class Permit implements AutoCloseable {
 
   /** Gives the place back; returns false when it was already given back. */
   public boolean release() {
-    if (!released.compareAndSet(false, true)) {
+    if (!RELEASED.compareAndSet(this, false, true)) {
       return false;
     }
     onRelease.run();
@@ -27,7 +39,7 @@ public final class Permit implements AutoCloseable {
 
   /** Whether {@link #release()} was called. */
   public boolean isReleased() {
-    return released.get();
+    return released;
   }
 
   @Override

@@ -111,6 +111,24 @@ public final class PoolLimiter {
    */
   public Permit acquire(Duration maxWait, boolean multiplexed)
       throws OverflowException, InterruptedIOException {
+    return acquireNanos(maxWait.isNegative() ? 0 : saturatedNanos(maxWait), multiplexed);
+  }
+
+  /** As {@link #acquire(Duration, boolean)}, with the wait in milliseconds (no Duration per request). */
+  public Permit acquire(long maxWaitMillis, boolean multiplexed) throws OverflowException, InterruptedIOException {
+    return acquireNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(0, maxWaitMillis)), multiplexed);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private Permit acquireNanos(long maxWaitNanos, boolean multiplexed)
+      throws OverflowException, InterruptedIOException {
     if (!requests.tryAcquirePermission()) {
       requestOverflows.increment();
       throw new OverflowException(destination, "http.http2MaxRequests", config.http2MaxRequests());
@@ -121,7 +139,7 @@ public final class PoolLimiter {
     boolean acquired = false;
     try {
       if (!connections.tryAcquire()) {
-        waitForConnection(maxWait);
+        waitForConnection(maxWaitNanos);
       }
       acquired = true;
       return new Permit(releaseRequest);
@@ -132,8 +150,8 @@ public final class PoolLimiter {
     }
   }
 
-  private void waitForConnection(Duration maxWait) throws OverflowException, InterruptedIOException {
-    if (maxWait.isZero() || maxWait.isNegative()) {
+  private void waitForConnection(long maxWaitNanos) throws OverflowException, InterruptedIOException {
+    if (maxWaitNanos <= 0) {
       requestOverflows.increment();
       throw new OverflowException(destination, "tcp.maxConnections", config.maxConnections());
     }
@@ -143,7 +161,7 @@ public final class PoolLimiter {
           destination, "http.http1MaxPendingRequests", config.http1MaxPendingRequests());
     }
     try {
-      if (!connections.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!connections.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
         pendingOverflows.increment();
         throw new OverflowException(destination, "tcp.maxConnections", config.maxConnections());
       }

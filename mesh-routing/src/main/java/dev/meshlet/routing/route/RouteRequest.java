@@ -20,6 +20,11 @@ public final class RouteRequest {
     return new RouteRequest(request, authority(request));
   }
 
+  /** As {@link #of(Request)}, with the {@link #authority(Request)} the caller already computed. */
+  public static RouteRequest of(Request request, String authority) {
+    return new RouteRequest(request, authority);
+  }
+
   /** The request's authority: its Host header when the application set one, else the URL's host and non-default port. */
   public static String authority(Request request) {
     String host = request.header("Host");

@@ -78,6 +78,22 @@ class LoadBalancerTest {
   }
 
   @Test
+  void aBalancerSaysWhichRequestHeadersItsPickReads() {
+    LoadBalancer byUser = factory(20).create(headerRing(64), endpoints(3));
+    LoadBalancer byHost = factory(21).create(hashing(new ConsistentHashLb("host", null, null, null, null, null, null)),
+        endpoints(3));
+    LoadBalancer roundRobin = factory(22).create(simple(SimpleLb.ROUND_ROBIN), endpoints(3));
+    LoadBalancer byQuery = factory(23).create(hashing(new ConsistentHashLb(null, null, null, "user", null, null, null)),
+        endpoints(3));
+
+    assertThat(byUser.readsHeader("X-User")).isTrue();
+    assertThat(byUser.readsHeader("Host")).isFalse();
+    assertThat(byHost.readsHeader("Host")).isTrue(); // the mesh then hands it the request with its Host set
+    assertThat(roundRobin.readsHeader("Host")).isFalse();
+    assertThat(byQuery.readsHeader("Host")).isFalse();
+  }
+
+  @Test
   void randomPicksInProportionToWeight() {
     List<Endpoint> eps = List.of(endpoint("a", 1), endpoint("b", 2), endpoint("c", 7));
     LoadBalancer lb = factory(1).create(simple(SimpleLb.RANDOM), eps);

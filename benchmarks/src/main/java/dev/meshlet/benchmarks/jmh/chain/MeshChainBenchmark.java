@@ -55,7 +55,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code rawOkHttp} is the same exchange without Meshlet on either side (the same in-memory
  * socket and request parsing): Meshlet's cost is the difference, in time and in {@code
- * gc.alloc.rate.norm}. {@code sampling} is the fraction of traces sampled: 0.01 (Istio's default,
+ * gc.alloc.rate.norm}; {@code meshClientOnly} runs Meshlet's client chain against the raw call's
+ * server, isolating the caller's share. {@code sampling} is the fraction of traces sampled: 0.01 (Istio's default,
  * as in the load benchmark) and 1 (every call records a client and a server span).
  */
 @State(Scope.Benchmark)
@@ -75,6 +76,7 @@ public class MeshChainBenchmark {
   private Mesh serverMesh;
   private Mesh clientMesh;
   private OkHttpClient meshClient;
+  private OkHttpClient meshClientOnly;
   private OkHttpClient rawClient;
   private Request meshRequest;
   private Request rawRequest;
@@ -106,14 +108,17 @@ public class MeshChainBenchmark {
     }
     meshClient = clientMesh.wrap(base(meshServer));
     meshRequest = new Request.Builder().url(MeshletConfig.URL).build();
-    rawClient = base((head, length) -> {
+    InMemoryServer plain = (head, length) -> {
       InMemoryServer.Head.parse(head, length);
       return RESPONSE;
-    });
+    };
+    rawClient = base(plain);
+    meshClientOnly = clientMesh.wrap(base(plain));
     rawRequest = new Request.Builder().url("http://127.0.0.1:9080/reviews/0").build();
 
     // Both paths must answer, and the mesh's must have run both chains' telemetry.
     meshCall();
+    meshClientOnly();
     rawCall();
     double client = requests(clientTelemetry, "source");
     double server = requests(serverTelemetry, "destination");
@@ -195,6 +200,15 @@ public class MeshChainBenchmark {
   @Benchmark
   public int meshCall() {
     return call(meshClient, meshRequest);
+  }
+
+  /**
+   * The client's share alone: Meshlet's client chain, and the server answering as the raw call's
+   * does (no server chain). Minus {@code rawCall}, what Meshlet costs the caller.
+   */
+  @Benchmark
+  public int meshClientOnly() {
+    return call(meshClientOnly, meshRequest);
   }
 
   /** The same exchange with plain OkHttp and no server chain: the floor to subtract. */

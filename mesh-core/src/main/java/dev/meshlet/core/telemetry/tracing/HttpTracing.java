@@ -47,10 +47,11 @@ public final class HttpTracing {
 
   /**
    * Starts the client span of one attempt, as a child of the span in {@code parent} (usually
-   * {@link Context#current()}). Inject its context with {@link ClientSpan#inject}.
+   * {@link Context#current()}). Inject its context with {@link ClientSpan#inject}: an unsampled
+   * span still carries its trace on.
    */
   public ClientSpan startClient(Context parent, ClientRequestInfo request) {
-    return new ClientSpan(clientSpan(parent, request).startSpan(), parent, propagation);
+    return new ClientSpan(attributed(clientSpan(parent, request).startSpan(), request), parent, propagation);
   }
 
   /**
@@ -58,29 +59,42 @@ public final class HttpTracing {
    * attempt (a fault abort, a direct response, no route): it still shows in the trace.
    */
   public ClientSpan startClient(Context parent, ClientRequestInfo request, java.time.Instant start) {
-    return new ClientSpan(clientSpan(parent, request).setStartTimestamp(start).startSpan(), parent, propagation);
+    return new ClientSpan(attributed(clientSpan(parent, request).setStartTimestamp(start).startSpan(), request), parent,
+        propagation);
   }
 
+  /**
+   * The sampler decides first, on the name, kind and parent: most client spans are not sampled
+   * (Istio samples 1%), and an unsampled span would drop its attributes, so they are built only
+   * for a span that records. (A sampler that reads HTTP attributes no longer sees them; the SDK's
+   * ratio and parent-based samplers, and Istio's, do not read them.)
+   */
   private SpanBuilder clientSpan(Context parent, ClientRequestInfo request) {
     String method = method(request.method());
-    SpanBuilder b =
-        tracer
-            .spanBuilder(HttpAttributes.OTHER_METHOD.equals(method) ? "HTTP" : method)
-            .setSpanKind(SpanKind.CLIENT)
-            .setParent(parent)
-            .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
-            .setAttribute(HttpAttributes.URL_FULL, request.url())
-            .setAttribute(HttpAttributes.SERVER_ADDRESS, request.serverAddress());
+    return tracer
+        .spanBuilder(HttpAttributes.OTHER_METHOD.equals(method) ? "HTTP" : method)
+        .setSpanKind(SpanKind.CLIENT)
+        .setParent(parent);
+  }
+
+  private static Span attributed(Span span, ClientRequestInfo request) {
+    if (!span.isRecording()) {
+      return span;
+    }
+    String method = method(request.method());
+    span.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method);
+    span.setAttribute(HttpAttributes.URL_FULL, request.url());
+    span.setAttribute(HttpAttributes.SERVER_ADDRESS, request.serverAddress());
     if (HttpAttributes.OTHER_METHOD.equals(method)) {
-      b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, request.method());
+      span.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, request.method());
     }
     if (request.serverPort() > 0) {
-      b.setAttribute(HttpAttributes.SERVER_PORT, HttpAttributes.boxed(request.serverPort()));
+      span.setAttribute(HttpAttributes.SERVER_PORT, HttpAttributes.boxed(request.serverPort()));
     }
     if (request.resendCount() > 0) {
-      b.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, HttpAttributes.boxed(request.resendCount()));
+      span.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, HttpAttributes.boxed(request.resendCount()));
     }
-    return b;
+    return span;
   }
 
   /**

@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.LinkedHashMap;
@@ -70,6 +71,35 @@ class HttpTracingTest {
                 AttributeKey.stringKey("network.protocol.version"), "1.1",
                 AttributeKey.longKey("http.response.status_code"), 200L));
     assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+  }
+
+  @Test
+  void anUnsampledClientSpanStillCarriesItsTraceDownstreamInEveryFormat() {
+    InMemorySpanExporter unsampledExporter = InMemorySpanExporter.create();
+    try (OpenTelemetrySdk none = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder()
+            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(0)))
+            .addSpanProcessor(SimpleSpanProcessor.create(unsampledExporter)).build())
+        .build()) {
+      HttpTracing unsampled = HttpTracing.create(none, TracePropagation.ofDefaults());
+      ClientSpan attempt = unsampled.startClient(Context.root(), getReview());
+      Map<String, String> wire = new LinkedHashMap<>();
+      attempt.inject(wire::put);
+      attempt.end(200);
+
+      String traceId = attempt.traceId();
+      assertThat(attempt.span().isRecording()).isFalse();
+      assertThat(traceId).hasSize(32).isNotEqualTo("00000000000000000000000000000000");
+      // The flags say "not sampled" (the SDK may add its random-trace-id bit, 02).
+      assertThat(wire.get("traceparent"))
+          .matches("00-" + traceId + "-" + attempt.span().getSpanContext().getSpanId() + "-0[02]");
+      assertThat(wire).containsEntry("x-b3-traceid", traceId).containsEntry("x-b3-sampled", "0");
+      // The server continues the same trace, unsampled too, and nothing was exported.
+      ServerSpan server = unsampled.startServer(TracePropagation.ignoringCase(wire), reviewAt("/reviews/{id}"));
+      assertThat(server.span().getSpanContext().getTraceId()).isEqualTo(traceId);
+      assertThat(server.span().getSpanContext().isSampled()).isFalse();
+      assertThat(unsampledExporter.getFinishedSpanItems()).isEmpty();
+    }
   }
 
   @Test
