@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  *
  * <p>The warm-up lasts until the process is steady, once a minimum has passed, and never beyond a
  * maximum. Steady means two consecutive one-second windows whose rates are within 10% of each
- * other, and a JIT that compiled for at most {@link #QUIET_JIT_MILLIS} in the last window: JSSE's
+ * other, and a JIT that worked at most {@link #QUIET_JIT_MILLIS} in the last window ({@link Jit}): JSSE's
  * TLS runs many times slower until C2 has compiled its crypto intrinsics, and on two cores a
  * client whose hot path is still queued for C2 runs it interpreted or at C1 while the compiler
  * takes half a core from the measured work (seen: a mesh client's hot methods reached C2 20 s
@@ -25,8 +25,8 @@ public final class ClosedLoop {
   private final LongSupplier jitMillis;
 
   /**
-   * @param jitMillis the JIT's total compilation time so far, in milliseconds (the JVM's
-   *     {@code CompilationMXBean}); a constant when it should not gate the warm-up
+   * @param jitMillis the JIT's work so far, in milliseconds ({@link Jit#compileMillis}); a
+   *     constant when it should not gate the warm-up
    */
   public ClosedLoop(Ticker ticker, LongSupplier jitMillis) {
     this.ticker = ticker;
