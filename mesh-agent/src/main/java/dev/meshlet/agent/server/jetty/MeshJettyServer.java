@@ -159,8 +159,10 @@ public final class MeshJettyServer implements AutoCloseable {
       if (handler == null) {
         throw new IllegalStateException("MeshJettyServer: no handler (expected: builder.handler(...))");
       }
+      WorkloadCertificateManager certificates = context.certificates();
       QueuedThreadPool threads = new QueuedThreadPool(maxThreads);
-      threads.setName("meshlet-jetty");
+      // Named apart so a thread dump of a process with both kinds tells their selectors apart.
+      threads.setName(certificates != null ? "meshlet-jetty-tls" : "meshlet-jetty");
       Server server = new Server(threads);
 
       HttpConfiguration config = new HttpConfiguration();
@@ -176,7 +178,6 @@ public final class MeshJettyServer implements AutoCloseable {
 
       List<ConnectionFactory> factories = new ArrayList<>();
       HttpConnectionFactory http1 = new HttpConnectionFactory(config);
-      WorkloadCertificateManager certificates = context.certificates();
       if (certificates != null) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         // The workload's one context: rotations reach the next handshake without a restart.
@@ -208,7 +209,7 @@ public final class MeshJettyServer implements AutoCloseable {
       }
       server.addConnector(connector);
       MeshHandler mesh = new MeshHandler(InboundChains.of(context), handler);
-      server.setHandler(mesh);
+      server.setHandler(certificates != null ? new OffTheSelector(mesh) : mesh);
       try {
         server.start();
       } catch (Exception e) {
@@ -221,6 +222,25 @@ public final class MeshJettyServer implements AutoCloseable {
             + ": " + e.getMessage(), e);
       }
       return new MeshJettyServer(server, connector, mesh);
+    }
+
+    /**
+     * Runs every TLS request on a pool thread, even for an application that says it does not
+     * block. Jetty runs a non-blocking handler on the selector thread, and with it the TLS
+     * decryption and encryption of that connection: one thread then serves every connection of
+     * the selector in turn, the others' requests wait unread in the socket, and on a busy machine
+     * that one thread's share of the CPU caps the server (16 keep-alive mTLS connections reached
+     * about a tenth of the hand-off's rate side by side; docs/inbound.md, "Threads").
+     */
+    private static final class OffTheSelector extends Handler.Wrapper {
+      OffTheSelector(Handler handler) {
+        super(handler);
+      }
+
+      @Override
+      public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING;
+      }
     }
 
     private static boolean present(String className) {
