@@ -209,7 +209,7 @@ public final class MeshJettyServer implements AutoCloseable {
       }
       server.addConnector(connector);
       MeshHandler mesh = new MeshHandler(InboundChains.of(context), handler);
-      server.setHandler(certificates != null ? new OffTheSelector(mesh) : mesh);
+      server.setHandler(mesh);
       try {
         server.start();
       } catch (Exception e) {
@@ -222,25 +222,6 @@ public final class MeshJettyServer implements AutoCloseable {
             + ": " + e.getMessage(), e);
       }
       return new MeshJettyServer(server, connector, mesh);
-    }
-
-    /**
-     * Runs every TLS request on a pool thread, even for an application that says it does not
-     * block. Jetty runs a non-blocking handler on the selector thread, and with it the TLS
-     * decryption and encryption of that connection: one thread then serves every connection of
-     * the selector in turn, the others' requests wait unread in the socket, and on a busy machine
-     * that one thread's share of the CPU caps the server (16 keep-alive mTLS connections reached
-     * about a tenth of the hand-off's rate side by side; docs/inbound.md, "Threads").
-     */
-    private static final class OffTheSelector extends Handler.Wrapper {
-      OffTheSelector(Handler handler) {
-        super(handler);
-      }
-
-      @Override
-      public InvocationType getInvocationType() {
-        return InvocationType.BLOCKING;
-      }
     }
 
     private static boolean present(String className) {
