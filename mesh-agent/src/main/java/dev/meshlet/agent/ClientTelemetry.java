@@ -14,9 +14,12 @@ import dev.meshlet.routing.ResponseFlag;
 import dev.meshlet.routing.endpoint.Endpoint;
 import dev.meshlet.routing.outlier.OutlierEvent;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -39,12 +42,19 @@ final class ClientTelemetry implements MeshCallListener {
   private final PeerPrincipals principals = new PeerPrincipals();
   private final Map<String, Destinations> byCluster = new ConcurrentHashMap<>();
   private final Map<String, Destinations> byPassthroughHost = new ConcurrentHashMap<>();
+  /** The header names a span's inject may write, lower case. */
+  private final Set<String> injected;
 
   ClientTelemetry(Telemetry telemetry, WorkloadLabels self) {
     this.telemetry = telemetry;
     this.tracing = telemetry.tracing();
     this.self = self;
+    this.injected = Set.copyOf(tracing.propagation().fields());
   }
+
+  /** The served request's trace headers an attempt's own context replaces (its request id stays). */
+  private static final Set<String> REPLACED = RequestScope.PROPAGATED_HEADERS.stream()
+      .filter(name -> !name.equals("x-request-id")).collect(Collectors.toUnmodifiableSet());
 
   @Override
   public AttemptObserver startAttempt(AttemptStart start, Request.Builder request) {
@@ -85,15 +95,24 @@ final class ClientTelemetry implements MeshCallListener {
     if (start.destination() != null) {
       span.upstream(start.destination(), CallRecord.NO_FLAGS);
     }
-    if (call.copiedTraceHeaders) {
-      // This attempt's context replaces the served request's, whatever formats it arrived in.
-      for (String name : RequestScope.PROPAGATED_HEADERS) {
-        if (!name.equals("x-request-id")) {
-          request.removeHeader(name);
-        }
+    // One pass over the headers the attempt starts with finds the trace headers already there:
+    // most attempts carry none, so the span's are added without a removal per name.
+    boolean written = false;
+    Headers sent = start.sentHeaders();
+    for (int i = 0, n = sent.size(); i < n; i++) {
+      String name = sent.name(i).toLowerCase(Locale.ROOT);
+      if (call.copiedTraceHeaders && REPLACED.contains(name)) {
+        // This attempt's context replaces the served request's, whatever formats it arrived in.
+        request.removeHeader(name);
+      } else {
+        written |= injected.contains(name);
       }
     }
-    span.inject(request::header);
+    if (written) {
+      span.inject(request::header);
+    } else {
+      span.inject(request::addHeader);
+    }
     call.traceId = span.traceId();
     return span;
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import okhttp3.Call;
 import okhttp3.EventListener;
+import okhttp3.Headers;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -67,15 +68,24 @@ final class OutboundInterceptor implements Interceptor {
       ctx = RequestScope.current().orElse(null);
     }
     Request.Builder b = request.newBuilder();
-    if (request.header(PeerMetadata.HEADER) == null) {
-      b.header(PeerMetadata.HEADER, peerMetadata); // the server's reporter="destination" labels of this caller
+    // One pass over the application's headers instead of a lookup (a scan) per name.
+    boolean hasPeerMetadata = false;
+    boolean appTraced = false;
+    Headers headers = request.headers();
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      String name = headers.name(i);
+      hasPeerMetadata |= name.equalsIgnoreCase(PeerMetadata.HEADER);
+      appTraced |= name.equalsIgnoreCase("traceparent") || name.equalsIgnoreCase("b3")
+          || name.equalsIgnoreCase("x-b3-traceid");
     }
-    boolean appTraced = request.header("traceparent") != null || request.header("b3") != null
-        || request.header("x-b3-traceid") != null;
+    if (!hasPeerMetadata) {
+      // The server's reporter="destination" labels of this caller; absent, so added without a removal.
+      b.addHeader(PeerMetadata.HEADER, peerMetadata);
+    }
     if (ctx != null) {
       for (Map.Entry<String, String> h : ctx.headers().entrySet()) {
         if (request.header(h.getKey()) == null) {
-          b.header(h.getKey(), h.getValue());
+          b.addHeader(h.getKey(), h.getValue()); // absent from the request, and the scope's names are distinct
         }
       }
       Duration left = ctx.remaining(clock).orElse(null);

@@ -4,6 +4,7 @@ import dev.meshlet.routing.endpoint.Endpoint;
 import dev.meshlet.routing.outlier.OutlierEvent;
 import java.time.Duration;
 import java.util.Set;
+import okhttp3.Headers;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
@@ -59,10 +60,21 @@ public interface MeshCallListener {
    * @param number 1 for the first try, 2 for the first retry...
    * @param request the application's request (its URL before the endpoint replaced the host, and
    *     the tags its interceptors attached)
+   * @param sentHeaders the headers the attempt's builder starts with: the request's as routing
+   *     edited them (the builder adds only {@code Host} and the mesh's deadline), so a listener
+   *     knows which of the headers it writes are there already without building the request
    */
   record AttemptStart(
       String host, @Nullable String route, @Nullable String destination, @Nullable Endpoint endpoint, int number,
-      Request request) {}
+      Request request, Headers sentHeaders) {
+
+    /** An attempt whose builder starts from the application's request as it is. */
+    public AttemptStart(
+        String host, @Nullable String route, @Nullable String destination, @Nullable Endpoint endpoint, int number,
+        Request request) {
+      this(host, route, destination, endpoint, number, request, request.headers());
+    }
+  }
 
   /**
    * One try, after the fact.

@@ -155,7 +155,7 @@ final class Attempts {
       Permit permit = acquire(Math.min(tryTimeout, cluster.policy.pool().connectTimeout().toMillis()));
       // From here on the attempt is sent: the listener may add its trace headers, and hears how it ends.
       MeshCallListener.AttemptObserver observer = Listening.start(ctx.listener, new MeshCallListener.AttemptStart(
-          authority, route.name(), cluster.name(), endpoint, count, routeRequest.request()), rb);
+          authority, route.name(), cluster.name(), endpoint, count, routeRequest.request(), upstream.headers()), rb);
       // A try on the application's own call unless it needs its own timeout: one shorter than the
       // call's deadline, after which another try may follow (the deadline cancels the whole call).
       boolean onApplicationCall = tryTimeout == remaining;
