@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -61,6 +62,9 @@ final class Attempts {
   private final @Nullable String hostHeader;
   private final Set<ResponseFlag> flags;
   private final boolean idempotent;
+  /** Whether {@code upstream} carries a Host or deadline header already: else a try adds its own without a removal. */
+  private final boolean hasHost;
+  private final boolean hasDeadline;
   private int count;
   private @Nullable Permit retryPermit;
   private @Nullable String setCookie;
@@ -84,6 +88,16 @@ final class Attempts {
     this.hostHeader = hostHeader;
     this.flags = flags;
     this.idempotent = CallRules.idempotent(upstream, route, ctx.nonIdempotentMethods);
+    boolean host = false;
+    boolean deadline = false;
+    Headers headers = upstream.headers();
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      String name = headers.name(i);
+      host |= name.equalsIgnoreCase("Host");
+      deadline |= name.equalsIgnoreCase(MeshHeaders.DEADLINE_MS);
+    }
+    this.hasHost = host;
+    this.hasDeadline = deadline;
   }
 
   /**
@@ -128,7 +142,11 @@ final class Attempts {
       String hostPort = null;
       Request.Builder rb = upstream.newBuilder();
       if (hostHeader != null) {
-        rb.header("Host", hostHeader);
+        if (hasHost) {
+          rb.header("Host", hostHeader);
+        } else {
+          rb.addHeader("Host", hostHeader);
+        }
       }
       ClientTls tls = cluster.tls;
       if (!cluster.service().originalDestination()) {
@@ -148,7 +166,11 @@ final class Attempts {
         rb.url(upstream.url().newBuilder().scheme("https").port(upstream.url().port()).build());
       }
       if (tryTimeout != NO_DEADLINE) {
-        rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
+        if (hasDeadline) {
+          rb.header(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
+        } else {
+          rb.addHeader(MeshHeaders.DEADLINE_MS, Long.toString(tryTimeout));
+        }
       }
       AttemptTracker tracker = new AttemptTracker(cluster.policy.pool().maxRequestsPerConnection());
       rb.tag(AttemptTracker.TAG, tracker);

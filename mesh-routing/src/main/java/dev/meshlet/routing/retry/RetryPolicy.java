@@ -37,6 +37,12 @@ public final class RetryPolicy {
   private final Set<Integer> statusCodes;
   private final boolean ignorePreviousHosts;
   private final Duration backoff;
+  /** Status codes below this have their answer of {@link #retriableStatus} kept. */
+  private static final int STATUS_SLOTS = 600;
+  private final boolean[] byStatus;
+  /** Whether a {@code grpc-status} header can make a response retriable. */
+  private final boolean anyGrpc;
+  private final boolean[] byFailure;
 
   private RetryPolicy(int retries, @Nullable Duration perTryTimeout, Set<RetryOn> conditions, Set<Integer> statusCodes,
       boolean ignorePreviousHosts, Duration backoff) {
@@ -46,6 +52,18 @@ public final class RetryPolicy {
     this.statusCodes = Set.copyOf(statusCodes);
     this.ignorePreviousHosts = ignorePreviousHosts;
     this.backoff = backoff;
+    // Every answer of the retriable checks decided once, so a call reads an array, not sets.
+    this.byStatus = new boolean[STATUS_SLOTS];
+    for (int status = 0; status < STATUS_SLOTS; status++) {
+      byStatus[status] = retriableStatus(status);
+    }
+    this.anyGrpc = this.conditions.contains(RetryOn.CANCELLED) || this.conditions.contains(RetryOn.DEADLINE_EXCEEDED)
+        || this.conditions.contains(RetryOn.RESOURCE_EXHAUSTED) || this.conditions.contains(RetryOn.INTERNAL)
+        || this.conditions.contains(RetryOn.UNAVAILABLE);
+    this.byFailure = new boolean[Failure.values().length];
+    for (Failure f : Failure.values()) {
+      byFailure[f.ordinal()] = retriableFailure(f);
+    }
   }
 
   /**
@@ -111,17 +129,11 @@ public final class RetryPolicy {
     if (retries == 0) {
       return false;
     }
-    if (status >= 500 && conditions.contains(RetryOn.FIVE_XX)) {
+    if (status >= 0 && status < STATUS_SLOTS ? byStatus[status] : retriableStatus(status)) {
       return true;
     }
-    if ((status == 502 || status == 503 || status == 504) && conditions.contains(RetryOn.GATEWAY_ERROR)) {
-      return true;
-    }
-    if (status == 409 && conditions.contains(RetryOn.RETRIABLE_4XX)) {
-      return true;
-    }
-    if (conditions.contains(RetryOn.RETRIABLE_STATUS_CODES) && statusCodes.contains(status)) {
-      return true;
+    if (!anyGrpc) {
+      return false; // no condition a gRPC status names: the header need not be read
     }
     String grpc = headers.get("grpc-status");
     if (grpc != null) {
@@ -138,11 +150,26 @@ public final class RetryPolicy {
     return false;
   }
 
+  /** Whether {@code status} alone makes a response retriable. */
+  private boolean retriableStatus(int status) {
+    if (status >= 500 && conditions.contains(RetryOn.FIVE_XX)) {
+      return true;
+    }
+    if ((status == 502 || status == 503 || status == 504) && conditions.contains(RetryOn.GATEWAY_ERROR)) {
+      return true;
+    }
+    if (status == 409 && conditions.contains(RetryOn.RETRIABLE_4XX)) {
+      return true;
+    }
+    return conditions.contains(RetryOn.RETRIABLE_STATUS_CODES) && statusCodes.contains(status);
+  }
+
   /** Whether an attempt that failed with {@code failure} is one to retry. */
   public boolean retriable(Failure failure) {
-    if (retries == 0) {
-      return false;
-    }
+    return retries != 0 && byFailure[failure.ordinal()];
+  }
+
+  private boolean retriableFailure(Failure failure) {
     boolean noResponse = conditions.contains(RetryOn.FIVE_XX) || conditions.contains(RetryOn.GATEWAY_ERROR)
         || conditions.contains(RetryOn.RESET);
     return switch (failure) {

@@ -59,7 +59,8 @@ public final class TracePropagation {
       };
 
   private static String lowerCase(String name) {
-    String known = LOWER_CASE.get(name);
+    // Only B3's names start with an upper-case X: the others skip the map.
+    String known = name.isEmpty() || name.charAt(0) != 'X' ? null : LOWER_CASE.get(name);
     if (known != null) {
       return known;
     }
