@@ -1,6 +1,7 @@
 package dev.meshlet.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meshlet.core.config.snapshot.ConfigSnapshot;
 import dev.meshlet.routing.testing.MeshFixture;
@@ -98,6 +99,56 @@ class SnapshotSwapTest {
       mesh.unvalidatedConfig(routeTo("v2").replace("- route:", "- match: [{uri: {regex: \"a(b\"}}]\n    route:"));
       assertThat(mesh.body("http://reviews/r")).isEqualTo("v1");
       mesh.config(routeTo("v2"));
+      assertThat(mesh.body("http://reviews/r")).isEqualTo("v2");
+    }
+  }
+
+  private static String stableIs(String version) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews, namespace: default}
+        spec:
+          host: reviews
+          subsets:
+          - {name: stable, labels: {version: %s}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+          - route: [{destination: {host: reviews, subset: stable}}]
+        """.formatted(version);
+  }
+
+  // A route target keeps the cluster it resolved to for the compiled mesh of its snapshot: the
+  // next snapshot or endpoint set must be what the next call sees, not the kept cluster.
+  @Test
+  void aDestinationRuleChangeReachesTheNextCallThoughTheRouteIsTheSame() throws Exception {
+    try (MeshFixture mesh = new MeshFixture()) {
+      mesh.backend("reviews.default.svc.cluster.local", "v1", Map.of("version", "v1"));
+      mesh.backend("reviews.default.svc.cluster.local", "v2", Map.of("version", "v2"));
+      mesh.config(stableIs("v1")).start();
+      assertThat(mesh.body("http://reviews/r")).isEqualTo("v1");
+      assertThat(mesh.body("http://reviews/r")).isEqualTo("v1");
+      mesh.config(stableIs("v2"));
+      assertThat(mesh.body("http://reviews/r")).isEqualTo("v2");
+      assertThat(mesh.body("http://reviews/r")).isEqualTo("v2");
+      mesh.config(stableIs("v1"));
+      assertThat(mesh.body("http://reviews/r")).isEqualTo("v1");
+    }
+  }
+
+  @Test
+  void anEndpointRegisteredLaterReachesTheNextCallOfAnUnchangedConfig() throws Exception {
+    try (MeshFixture mesh = new MeshFixture()) {
+      mesh.backend("reviews.default.svc.cluster.local", "v1", Map.of("version", "v1"));
+      mesh.config(stableIs("v2")).start();
+      assertThatThrownBy(() -> mesh.get("http://reviews/r"))
+          .isInstanceOfSatisfying(MeshCallException.class, e -> assertThat(e.flag()).isEqualTo(ResponseFlag.UH));
+      mesh.backend("reviews.default.svc.cluster.local", "v2", Map.of("version", "v2"));
       assertThat(mesh.body("http://reviews/r")).isEqualTo("v2");
     }
   }
