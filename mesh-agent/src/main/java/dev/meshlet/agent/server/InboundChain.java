@@ -236,12 +236,18 @@ public final class InboundChain {
    */
   private SourceIdentity source(VerifiedPeer peer) {
     PeerSource last = lastPeer;
-    if (last != null && last.peer == peer) {
+    if (last != null && (last.peer == peer || sameId(last.peer, peer))) {
+      // Each connection has its own peer object; a caller's connections share its SPIFFE ID.
       return last.source;
     }
     SourceIdentity source = SourceIdentity.of(peer);
     lastPeer = new PeerSource(peer, source);
     return source;
+  }
+
+  private static boolean sameId(VerifiedPeer a, VerifiedPeer b) {
+    return a.spiffeId().path().equals(b.spiffeId().path())
+        && a.spiffeId().trustDomain().name().equals(b.spiffeId().trustDomain().name());
   }
 
   private record PeerSource(VerifiedPeer peer, SourceIdentity source) {}
