@@ -69,12 +69,30 @@ final class ChainHeaders implements BiConsumer<String, String> {
       if (ascii && KEY_CHAR[slot] != lower) {
         continue;
       }
-      if (wanted.equals(name) || wanted.equalsIgnoreCase(name)) {
+      if (wanted.equals(name) || sameIgnoringCase(wanted, name)) {
         String previous = values[slot];
         values[slot] = previous == null ? value : previous + "," + value;
         return;
       }
     }
+  }
+
+  /**
+   * Whether {@code name} is {@code wanted} (lower-case ASCII, of the same length) ignoring case:
+   * ASCII letters compared by hand, as {@code equalsIgnoreCase} would answer for them without its
+   * per-character case mapping; a non-ASCII character is left to {@code equalsIgnoreCase}, which
+   * folds some of them to ASCII letters (U+017F to {@code s}).
+   */
+  private static boolean sameIgnoringCase(String wanted, String name) {
+    for (int i = 0, n = wanted.length(); i < n; i++) {
+      char c = name.charAt(i);
+      char w = wanted.charAt(i);
+      if (c == w || c >= 'A' && c <= 'Z' && c + ('a' - 'A') == w) {
+        continue;
+      }
+      return c >= 0x80 && wanted.equalsIgnoreCase(name);
+    }
+    return true;
   }
 
   /** The trace context headers that came, lower-case names; immutable, so scope and telemetry share it. */
@@ -97,6 +115,12 @@ final class ChainHeaders implements BiConsumer<String, String> {
     java.util.ArrayList<String> names = new java.util.ArrayList<>(RequestScope.PROPAGATED_HEADERS);
     names.add(PeerMetadata.HEADER);
     names.add(InboundHeaders.DEADLINE_MS);
+    for (String name : names) {
+      // accept() compares against lower-case ASCII names.
+      if (!name.chars().allMatch(c -> c < 0x80 && !Character.isUpperCase(c))) {
+        throw new IllegalStateException("header name " + name + " (expected: lower-case ASCII)");
+      }
+    }
     return List.copyOf(names);
   }
 

@@ -33,7 +33,7 @@ class ChainHeadersTest {
   void namesInAnyCaseMatch() {
     ChainHeaders read = ChainHeaders.read(lines(
         "TraceParent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "X-B3-TraceId", "4bf92f3577b34da6a3ce929d0e0e4736",
+        "X-B3-TRACEID", "4bf92f3577b34da6a3ce929d0e0e4736",
         "x-b3-spanid", "00f067aa0ba902b7",
         "X-REQUEST-ID", "r1",
         "X-Meshlet-Peer-Metadata", "workload=a",
@@ -74,9 +74,14 @@ class ChainHeadersTest {
     String longS = "x-b3-\u017Fampled";
     assertThat(longS.equalsIgnoreCase("x-b3-sampled")).isTrue();
 
-    ChainHeaders read = ChainHeaders.read(lines(longS, "1", "TRACE\u017FTATE", "k=v"));
+    String dottedI = "X-Meshlet-Deadl\u0130ne-MS";
+    assertThat(dottedI.equalsIgnoreCase("x-meshlet-deadline-ms")).isTrue();
+
+    ChainHeaders read = ChainHeaders.read(lines(longS, "1", "TRACE\u017FTATE", "k=v", dottedI, "7",
+        "x-b3-\u00E9ampled", "not s"));
 
     assertThat(read.trace()).isEqualTo(Map.of("x-b3-sampled", "1", "tracestate", "k=v"));
+    assertThat(read.deadline()).isEqualTo("7");
   }
 
   @Test
