@@ -53,6 +53,10 @@ public final class RequestScope implements AutoCloseable {
    */
   public static RequestScope of(Map<String, String> headers, @Nullable Instant deadline) {
     Objects.requireNonNull(headers, "headers");
+    if (headers instanceof PropagatedHeaders) {
+      // The inbound chain's: immutable and holding only propagated headers already.
+      return new RequestScope(headers, deadline);
+    }
     int present = 0;
     for (String name : PROPAGATED_HEADERS) {
       if (headers.get(name) != null) {

@@ -1,5 +1,6 @@
 package dev.meshlet.agent.server;
 
+import dev.meshlet.agent.context.PropagatedHeaders;
 import dev.meshlet.agent.context.RequestScope;
 import dev.meshlet.tls.authz.RequestHeaders;
 import java.util.List;
@@ -21,6 +22,10 @@ final class ChainHeaders implements BiConsumer<String, String> {
   private static final int DEADLINE = PEER_METADATA + 1;
   /** Slots by name length: most header names are rejected on their length alone. */
   private static final int[][] BY_LENGTH = byLength();
+  /** Per name length, the position whose character tells most of that length's names apart. */
+  private static final int[] KEY_INDEX = keyIndex();
+  /** Per slot, its name's character at {@link #KEY_INDEX} of its length (names are lower-case ASCII). */
+  private static final char[] KEY_CHAR = keyChar();
 
   private final @Nullable String[] values = new String[NAMES.size()];
   private int traceCount;
@@ -48,8 +53,23 @@ final class ChainHeaders implements BiConsumer<String, String> {
     if (value == null || length >= BY_LENGTH.length) {
       return;
     }
-    for (int slot : BY_LENGTH[length]) {
-      if (NAMES.get(slot).equalsIgnoreCase(name)) {
+    int[] slots = BY_LENGTH[length];
+    if (slots.length == 0) {
+      return;
+    }
+    // One character, lower-cased, tells the names of a length apart: most lines of that length are
+    // rejected there, and a wanted one is compared exactly (clients send these names lower-case)
+    // before ignoring case. A non-ASCII character takes the plain case-insensitive compare, which
+    // folds it as before.
+    char c = name.charAt(KEY_INDEX[length]);
+    boolean ascii = c < 0x80;
+    char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    for (int slot : slots) {
+      String wanted = NAMES.get(slot);
+      if (ascii && KEY_CHAR[slot] != lower) {
+        continue;
+      }
+      if (wanted.equals(name) || sameIgnoringCase(wanted, name)) {
         String previous = values[slot];
         values[slot] = previous == null ? value : previous + "," + value;
         return;
@@ -57,21 +77,28 @@ final class ChainHeaders implements BiConsumer<String, String> {
     }
   }
 
+  /**
+   * Whether {@code name} is {@code wanted} (lower-case ASCII, of the same length) ignoring case:
+   * ASCII letters compared by hand, as {@code equalsIgnoreCase} would answer for them without its
+   * per-character case mapping; a non-ASCII character is left to {@code equalsIgnoreCase}, which
+   * folds some of them to ASCII letters (U+017F to {@code s}).
+   */
+  private static boolean sameIgnoringCase(String wanted, String name) {
+    for (int i = 0, n = wanted.length(); i < n; i++) {
+      char c = name.charAt(i);
+      char w = wanted.charAt(i);
+      if (c == w || c >= 'A' && c <= 'Z' && c + ('a' - 'A') == w) {
+        continue;
+      }
+      return c >= 0x80 && wanted.equalsIgnoreCase(name);
+    }
+    return true;
+  }
+
   /** The trace context headers that came, lower-case names; immutable, so scope and telemetry share it. */
   Map<String, String> trace() {
-    if (traceCount == 0) {
-      return Map.of();
-    }
-    @SuppressWarnings("unchecked")
-    Map.Entry<String, String>[] entries = new Map.Entry[traceCount];
-    int n = 0;
-    for (int i = 0; i < PEER_METADATA; i++) {
-      String value = values[i];
-      if (value != null) {
-        entries[n++] = Map.entry(NAMES.get(i), value);
-      }
-    }
-    return Map.ofEntries(entries);
+    // The first slots are RequestScope.PROPAGATED_HEADERS', in its order, as PropagatedHeaders reads them.
+    return traceCount == 0 ? Map.of() : PropagatedHeaders.of(values);
   }
 
   /** The caller's {@link PeerMetadata#HEADER}, null when it sent none. */
@@ -88,6 +115,12 @@ final class ChainHeaders implements BiConsumer<String, String> {
     java.util.ArrayList<String> names = new java.util.ArrayList<>(RequestScope.PROPAGATED_HEADERS);
     names.add(PeerMetadata.HEADER);
     names.add(InboundHeaders.DEADLINE_MS);
+    for (String name : names) {
+      // accept() compares against lower-case ASCII names.
+      if (!name.chars().allMatch(c -> c < 0x80 && !Character.isUpperCase(c))) {
+        throw new IllegalStateException("header name " + name + " (expected: lower-case ASCII)");
+      }
+    }
     return List.copyOf(names);
   }
 
@@ -103,5 +136,32 @@ final class ChainHeaders implements BiConsumer<String, String> {
           .filter(i -> NAMES.get(i).length() == len).toArray();
     }
     return byLength;
+  }
+
+  private static int[] keyIndex() {
+    int[] keyIndex = new int[BY_LENGTH.length];
+    for (int length = 1; length < BY_LENGTH.length; length++) {
+      int best = 0;
+      long bestDistinct = 0;
+      for (int i = 0; i < length; i++) {
+        int at = i;
+        long distinct = java.util.Arrays.stream(BY_LENGTH[length]).map(slot -> NAMES.get(slot).charAt(at)).distinct().count();
+        if (distinct > bestDistinct) {
+          best = i;
+          bestDistinct = distinct;
+        }
+      }
+      keyIndex[length] = best;
+    }
+    return keyIndex;
+  }
+
+  private static char[] keyChar() {
+    char[] keyChar = new char[NAMES.size()];
+    for (int slot = 0; slot < keyChar.length; slot++) {
+      String name = NAMES.get(slot);
+      keyChar[slot] = name.charAt(KEY_INDEX[name.length()]);
+    }
+    return keyChar;
   }
 }

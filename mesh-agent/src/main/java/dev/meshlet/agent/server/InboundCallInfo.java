@@ -1,5 +1,6 @@
 package dev.meshlet.agent.server;
 
+import dev.meshlet.agent.context.PropagatedHeaders;
 import dev.meshlet.tls.authz.SourceIdentity;
 import dev.meshlet.tls.identity.WorkloadIdentity;
 import java.time.Instant;
@@ -47,7 +48,8 @@ public record InboundCallInfo(
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(pathAndQuery, "pathAndQuery");
     Objects.requireNonNull(authority, "authority");
-    traceHeaders = Map.copyOf(traceHeaders);
+    // The chain's own map is immutable already; Map.copyOf would copy it.
+    traceHeaders = traceHeaders instanceof PropagatedHeaders ? traceHeaders : Map.copyOf(traceHeaders);
     Objects.requireNonNull(start, "start");
   }
 }

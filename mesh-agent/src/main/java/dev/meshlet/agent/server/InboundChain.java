@@ -54,6 +54,7 @@ public final class InboundChain {
   private final LastIp remoteIp = new LastIp();
   private final LastIp localIp = new LastIp();
   private volatile @Nullable PeerSource lastPeer;
+  private volatile @Nullable ConnectionAttributes lastConnection;
 
   private InboundChain(InboundContext context, ConfigSnapshot snapshot, WorkloadMtls mtls,
       WorkloadAuthorizer authorizer, @Nullable Refusal broken, LongAdder denied) {
@@ -157,9 +158,8 @@ public final class InboundChain {
 
     AuthorizationDecision decision = AuthorizationDecision.NO_POLICY;
     if (!authorizer.isEmpty()) {
-      ConnectionAttributes connection = new ConnectionAttributes(source,
-          remoteIp.of(request.remoteAddress()), localIp.of(request.localAddress()),
-          request.localPort(), request.sni());
+      ConnectionAttributes connection = connection(source, remoteIp.of(request.remoteAddress()),
+          localIp.of(request.localAddress()), request.localPort(), request.sni());
       decision = authorizer.evaluate(RequestAttributes.of(connection, request.method(), request.pathAndQuery(),
           request.authority(), request.headers()));
       try {
@@ -236,12 +236,34 @@ public final class InboundChain {
    */
   private SourceIdentity source(VerifiedPeer peer) {
     PeerSource last = lastPeer;
-    if (last != null && last.peer == peer) {
+    if (last != null && (last.peer == peer || sameId(last.peer, peer))) {
+      // Each connection has its own peer object; a caller's connections share its SPIFFE ID.
       return last.source;
     }
     SourceIdentity source = SourceIdentity.of(peer);
     lastPeer = new PeerSource(peer, source);
     return source;
+  }
+
+  /**
+   * The connection as authorization reads it; the last one is kept, as its parts (kept above by
+   * identity) repeat for every request of a connection and mostly of a caller.
+   */
+  private ConnectionAttributes connection(SourceIdentity source, @Nullable IpAddress remote, @Nullable IpAddress local,
+      int port, @Nullable String sni) {
+    ConnectionAttributes last = lastConnection;
+    if (last != null && last.source() == source && last.sourceIp() == remote && last.destinationIp() == local
+        && last.destinationPort() == port && Objects.equals(last.sni(), sni)) {
+      return last;
+    }
+    ConnectionAttributes connection = new ConnectionAttributes(source, remote, local, port, sni);
+    lastConnection = connection;
+    return connection;
+  }
+
+  private static boolean sameId(VerifiedPeer a, VerifiedPeer b) {
+    return a.spiffeId().path().equals(b.spiffeId().path())
+        && a.spiffeId().trustDomain().name().equals(b.spiffeId().trustDomain().name());
   }
 
   private record PeerSource(VerifiedPeer peer, SourceIdentity source) {}

@@ -36,6 +36,8 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
   private final LongSupplier nanoTime;
   private final TrafficLabels plaintext;
   private final Map<Caller, TrafficLabels> byCaller = new ConcurrentHashMap<>();
+  private volatile @Nullable Host lastHost;
+  private volatile @Nullable Known lastCaller;
 
   private MeshInboundTelemetry(Telemetry telemetry, WorkloadLabels self, ServiceLabels service, LongSupplier nanoTime) {
     this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
@@ -67,8 +69,7 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
     String query = q < 0 ? null : pathAndQuery.substring(q + 1);
     String authority = call.authority();
-    int colon = authority.lastIndexOf(':');
-    String host = colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+    String host = host(authority);
     Map<String, String> trace = call.traceHeaders();
     // The chain read the headers into a map of lower-case names: only the formats that came are parsed.
     ServerSpan span = telemetry.tracing().startServer(trace, new ServerRequestInfo(call.method(),
@@ -126,15 +127,34 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     };
   }
 
+  /** {@code authority} without its port; the last one's kept, as clients name the server the same way each time. */
+  private String host(String authority) {
+    Host last = lastHost;
+    if (last != null && last.authority.equals(authority)) {
+      return last.host;
+    }
+    int colon = authority.lastIndexOf(':');
+    String host = colon > 0 && authority.indexOf(']') < colon ? authority.substring(0, colon) : authority;
+    lastHost = new Host(authority, host);
+    return host;
+  }
+
   private TrafficLabels labels(SourceIdentity source, ConnectionSecurity security, @Nullable String metadata) {
     boolean mutual = security == ConnectionSecurity.MUTUAL_TLS && source.principal() != null;
     if (!mutual && metadata == null) {
       return plaintext;
     }
     String principal = mutual ? source.principal() : null;
+    Known last = lastCaller;
+    if (last != null && last.caller.is(principal, metadata)) {
+      // A server's callers are few and each repeats: no key, hash or map lookup for the same caller again.
+      return last.labels;
+    }
     Caller key = new Caller(principal, metadata);
     TrafficLabels labels = byCaller.get(key);
-    if (labels == null) {
+    if (labels != null) {
+      lastCaller = new Known(key, labels);
+    } else {
       // Labels from the caller's header are kept only while the cache has room: a header is the
       // caller's word, and label sets must stay bounded whatever callers send.
       boolean room = byCaller.size() < MAX_CACHED_CALLERS;
@@ -151,6 +171,38 @@ public final class MeshInboundTelemetry implements InboundTelemetry {
     return labels;
   }
 
-  /** A caller as its labels depend on it: the certificate's principal and the metadata header it sent. */
-  private record Caller(@Nullable String principal, @Nullable String metadata) {}
+  /**
+   * A caller as its labels depend on it: the certificate's principal and the metadata header it
+   * sent. Written out rather than a record's: a record's equals and hashCode go through method
+   * handles that showed in profiles, and this key is built and looked up on every request.
+   */
+  private static final class Caller {
+    private final @Nullable String principal;
+    private final @Nullable String metadata;
+
+    Caller(@Nullable String principal, @Nullable String metadata) {
+      this.principal = principal;
+      this.metadata = metadata;
+    }
+
+    boolean is(@Nullable String principal, @Nullable String metadata) {
+      return Objects.equals(this.metadata, metadata) && Objects.equals(this.principal, principal);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Caller other && is(other.principal, other.metadata);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Objects.hashCode(principal) + Objects.hashCode(metadata);
+    }
+  }
+
+  /** A caller whose labels are in {@link #byCaller}, kept as the last one seen. */
+  private record Known(Caller caller, TrafficLabels labels) {}
+
+  /** The host part of the last authority seen, which is the same for nearly every request. */
+  private record Host(String authority, String host) {}
 }

@@ -102,6 +102,41 @@ class InboundChainTest {
   }
 
   @Test
+  void requestsThatAlternateCallerAndAddressAreEachDecidedOnTheirOwn() throws Exception {
+    // The chain keeps the last caller's identity and connection attributes: a different caller,
+    // another connection of the same caller, or another address must not get the last one's decision.
+    mesh.apply("""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: allow, namespace: bookinfo}
+        spec:
+          rules:
+          - from: [{source: {principals: ["cluster.local/ns/bookinfo/sa/productpage"], ipBlocks: ["10.0.0.0/8"]}}]
+        """);
+    InboundChain chain = InboundChains.of(context()).current();
+    java.net.InetAddress inside = java.net.InetAddress.getByName("10.1.2.3");
+    java.net.InetAddress outside = java.net.InetAddress.getByName("192.168.1.1");
+    VerifiedPeer sameCallerOtherConnection = new VerifiedPeer(productpage.spiffeId(), productpage.certificate());
+    VerifiedPeer other = new VerifiedPeer(MeshFixture.SERVER.spiffeId(), mesh.serverCerts.current().certificate());
+
+    for (int round = 0; round < 2; round++) {
+      assertThat(chain.begin(from(productpage, inside)).admitted()).isTrue();
+      assertThat(chain.begin(from(productpage, outside)).admitted()).isFalse();
+      assertThat(chain.begin(from(other, inside)).admitted()).isFalse();
+      InboundCall again = chain.begin(from(sameCallerOtherConnection, inside));
+      assertThat(again.admitted()).isTrue();
+      assertThat(again.peer()).containsSame(sameCallerOtherConnection);
+      assertThat(again.source().principal()).isEqualTo("cluster.local/ns/bookinfo/sa/productpage");
+      assertThat(chain.begin(from(null, inside)).admitted()).isFalse();
+    }
+  }
+
+  static InboundRequest from(@Nullable VerifiedPeer peer, java.net.InetAddress remote) {
+    return new InboundRequest("GET", "/reviews/1", "reviews:9080", RequestHeaders.of(Map.of()), peer != null, peer,
+        remote, null, 9080, null);
+  }
+
+  @Test
   void aFailingTelemetryNeverFailsTheRequest() {
     telemetry = call -> {
       throw new IllegalStateException("exporter down");

@@ -153,6 +153,45 @@ class MeshInboundTelemetryTest {
   }
 
   @Test
+  void alternatingCallersAreEachCountedUnderTheirOwnLabels() {
+    // The last caller's labels are kept: a caller that differs in principal or metadata only must
+    // still get its own.
+    MeshInboundTelemetry inbound = MeshInboundTelemetry.of(Telemetry.create(registry, OpenTelemetry.noop()),
+        new WorkloadLabels("reviews-v1", "bookinfo", null, "reviews", "v1", null, null, null),
+        ServiceLabels.ofHost("reviews.bookinfo.svc.cluster.local"));
+    dev.meshlet.tls.authz.SourceIdentity productpage =
+        dev.meshlet.tls.authz.SourceIdentity.ofPrincipal(MeshFixture.CLIENT_PRINCIPAL);
+    String productpageMetadata =
+        "workload=productpage-v1;namespace=bookinfo;app=productpage;version=v1;service=productpage;revision=v1";
+    String ratingsMetadata = "workload=ratings-v1;namespace=bookinfo;app=ratings;version=v1;service=ratings;revision=v1";
+
+    for (int i = 0; i < 3; i++) {
+      serve(inbound, productpage, ConnectionSecurity.MUTUAL_TLS, productpageMetadata);
+      serve(inbound, dev.meshlet.tls.authz.SourceIdentity.NONE, ConnectionSecurity.NONE, productpageMetadata);
+      serve(inbound, dev.meshlet.tls.authz.SourceIdentity.NONE, ConnectionSecurity.NONE, ratingsMetadata);
+      serve(inbound, dev.meshlet.tls.authz.SourceIdentity.NONE, ConnectionSecurity.NONE, null);
+    }
+
+    assertThat(requests("productpage-v1", "spiffe://" + MeshFixture.CLIENT_PRINCIPAL, "mutual_tls")).isEqualTo(3.0);
+    assertThat(requests("productpage-v1", "unknown", "none")).isEqualTo(3.0);
+    assertThat(requests("ratings-v1", "unknown", "none")).isEqualTo(3.0);
+    assertThat(requests("unknown", "unknown", "none")).isEqualTo(3.0);
+  }
+
+  private static void serve(MeshInboundTelemetry inbound, dev.meshlet.tls.authz.SourceIdentity source,
+      ConnectionSecurity security, @org.jspecify.annotations.Nullable String metadata) {
+    inbound.start(new InboundCallInfo(MeshFixture.SERVER, source, security, "GET", "/reviews/1", "reviews:9080",
+        Map.of(), 9080, java.time.Instant.now(), metadata)).end(200, "", null);
+  }
+
+  private double requests(String sourceWorkload, String sourcePrincipal, String security) {
+    Counter counter = registry.find("istio_requests_total").tag("reporter", "destination")
+        .tag("source_workload", sourceWorkload).tag("source_principal", sourcePrincipal)
+        .tag("connection_security_policy", security).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
   void aDenialIsCountedWithTheRbacFlag() throws Exception {
     mesh.apply("""
         apiVersion: security.istio.io/v1

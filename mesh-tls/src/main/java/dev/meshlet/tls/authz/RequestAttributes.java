@@ -40,12 +40,10 @@ public record RequestAttributes(
   }
 
   static String pathOnly(String pathAndQuery) {
-    for (int i = 0; i < pathAndQuery.length(); i++) {
-      char c = pathAndQuery.charAt(i);
-      if (c == '?' || c == '#') {
-        return pathAndQuery.substring(0, i);
-      }
-    }
-    return pathAndQuery;
+    // indexOf is an intrinsic that scans many chars a step; a path is read on every request.
+    int query = pathAndQuery.indexOf('?');
+    int fragment = pathAndQuery.indexOf('#');
+    int end = fragment >= 0 && (query < 0 || fragment < query) ? fragment : query;
+    return end < 0 ? pathAndQuery : pathAndQuery.substring(0, end);
   }
 }

@@ -138,6 +138,18 @@ class WorkloadAuthorizerTest {
   }
 
   @Test
+  void pathsAreMatchedWithoutQueryOrFragment() {
+    WorkloadAuthorizer authz = authorizer(
+        policy("deny-admin", "{action: DENY, rules: [{to: [{operation: {paths: [/admin]}}]}]}"));
+
+    for (String target : new String[] {"/admin", "/admin?x=1", "/admin#top", "/admin?q=#f", "/admin#f?q"}) {
+      assertThat(authz.evaluate(req().path(target).build()).allowed()).as(target).isFalse();
+      assertThat(req().path(target).build().path()).as(target).isEqualTo("/admin");
+    }
+    assertThat(authz.evaluate(req().path("/admin2?x=/admin").build()).allowed()).isTrue();
+  }
+
+  @Test
   void onlyDenyPoliciesAllowWhatTheyDoNotMatch() {
     WorkloadAuthorizer authz = authorizer(
         policy("deny-admin", "{action: DENY, rules: [{to: [{operation: {paths: [/admin*]}}]}]}"));

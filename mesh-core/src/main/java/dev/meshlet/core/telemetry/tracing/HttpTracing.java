@@ -116,8 +116,10 @@ public final class HttpTracing {
 
   /** Starts the server span of an inbound request as a child of the span in {@code parent}. */
   public ServerSpan startServer(Context parent, ServerRequestInfo request) {
-    String method = method(request.method());
-    String base = HttpAttributes.OTHER_METHOD.equals(method) ? "HTTP" : method;
+    // The method is looked up once: it decides the name, the attribute and the original's.
+    boolean known = HttpAttributes.KNOWN_METHODS.contains(request.method());
+    String method = known ? request.method() : HttpAttributes.OTHER_METHOD;
+    String base = known ? method : "HTTP";
     String name = request.route() == null ? base : base + " " + request.route();
     SpanBuilder b =
         tracer
@@ -127,7 +129,7 @@ public final class HttpTracing {
             .setAttribute(HttpAttributes.HTTP_REQUEST_METHOD, method)
             .setAttribute(HttpAttributes.URL_PATH, request.path())
             .setAttribute(HttpAttributes.URL_SCHEME, request.scheme());
-    if (HttpAttributes.OTHER_METHOD.equals(method)) {
+    if (!known) {
       b.setAttribute(HttpAttributes.HTTP_REQUEST_METHOD_ORIGINAL, request.method());
     }
     setIfPresent(b, HttpAttributes.URL_QUERY, request.query());

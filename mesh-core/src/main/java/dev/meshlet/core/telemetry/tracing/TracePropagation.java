@@ -59,10 +59,13 @@ public final class TracePropagation {
       };
 
   private static String lowerCase(String name) {
-    // Only B3's names start with an upper-case X: the others skip the map.
-    String known = name.isEmpty() || name.charAt(0) != 'X' ? null : LOWER_CASE.get(name);
-    if (known != null) {
-      return known;
+    // Only B3's names need the map; the others asked for per request (traceparent, b3, baggage)
+    // skip its lookup.
+    if (name.startsWith("X-B3-")) {
+      String known = LOWER_CASE.get(name);
+      if (known != null) {
+        return known;
+      }
     }
     for (int i = 0; i < name.length(); i++) {
       if (Character.isUpperCase(name.charAt(i))) {
