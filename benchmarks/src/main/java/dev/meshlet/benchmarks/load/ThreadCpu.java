@@ -56,6 +56,11 @@ public final class ThreadCpu {
   }
 
   static String kind(String comm) {
+    // OkHttp names a dispatcher thread after the call it runs ("OkHttp http://reviews/..."), so
+    // the same thread would change kind between two snapshots.
+    if (comm.startsWith("OkHttp http")) {
+      return "OkHttp Dispatch";
+    }
     return comm.replaceAll("[#-]?\\d+$", "").trim();
   }
 }

@@ -25,7 +25,7 @@ import okhttp3.Request;
  * plaintext port as raw. Cold, Meshlet's Jetty adapter answered 16 concurrent connections
  * slowly enough (tens of requests a second) that its first scenario measured the warm-up. Each
  * path warms at least {@code millisEach}, then until the rate is steady and this JVM's JIT quiet
- * ({@link ClosedLoop}), at most three times as long.
+ * ({@link ClosedLoop}), at most twice as long.
  */
 final class ServerWarmup {
   private ServerWarmup() {}
@@ -46,7 +46,7 @@ final class ServerWarmup {
       try (scenario; Deployment deployment = scenario.deploy(env)) {
         OkHttpSender sender = new OkHttpSender(scenario.client(base, env), new Request.Builder().url(deployment.url()).build());
         ClosedLoop.Result result = new ClosedLoop(Ticker.SYSTEM, Jit::compileMillis).run(sender, concurrency,
-            TimeUnit.MILLISECONDS.toNanos(millisEach), TimeUnit.MILLISECONDS.toNanos(3 * millisEach),
+            TimeUnit.MILLISECONDS.toNanos(millisEach), TimeUnit.MILLISECONDS.toNanos(2 * millisEach),
             TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(10), OpenLoop.PhaseListener.NONE);
         System.err.printf("[warm-up] %s: %.0f rps after %d ms (%d errors)%s%n", scenario.name(), result.requestsPerSecond(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), result.errors(),
