@@ -5,7 +5,7 @@
 #
 #   benchmarks/run.sh [--quick] [--repeat N] [--rate RPS] [--concurrency N] [--server jetty|jdk] [--only raw,sidecar] [--jfr DIR]
 #
-# --quick: about three minutes on two cores, build included; without it, about thirteen (budgets:
+# --quick: about three minutes on two cores once built (3.5 from a fresh clone); without it, about eleven (budgets:
 # 3 and 15 minutes; more when other work shares the cores). Everything it starts (server JVM,
 # client JVMs, HAProxy) is stopped on exit, Ctrl-C included.
 set -euo pipefail
