@@ -2,10 +2,8 @@ package dev.meshlet.discovery.auth;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -49,23 +47,8 @@ public final class Tokens {
   public static String loadOrCreateAdminToken(Path dataDir) throws IOException {
     Path file = dataDir.resolve(ADMIN_TOKEN_FILE);
     if (!Files.exists(file)) {
-      String token = newToken("mla_");
-      Path tmp = dataDir.resolve(ADMIN_TOKEN_FILE + ".tmp");
-      Files.deleteIfExists(tmp);
-      try {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(tmp);
-      }
-      Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
-        Files.delete(tmp); // another process won the race; use its token
-      }
+      // Another process may win the race to create it: then its token is the one read below.
+      SecretFiles.write(file, (newToken("mla_") + "\n").getBytes(StandardCharsets.UTF_8), false);
     }
     return readTokenFile(file);
   }

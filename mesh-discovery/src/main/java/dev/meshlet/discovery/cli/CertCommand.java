@@ -1,6 +1,7 @@
 package dev.meshlet.discovery.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshlet.discovery.auth.SecretFiles;
 import dev.meshlet.tls.identity.TrustDomain;
 import dev.meshlet.tls.identity.WorkloadIdentity;
 import dev.meshlet.tls.pki.KeyType;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -122,11 +122,12 @@ final class CertCommand implements Callable<Integer> {
     }
 
     private static void write(Path file, String text, boolean secret) throws java.io.IOException {
+      if (secret) {
+        SecretFiles.write(file, text.getBytes(StandardCharsets.UTF_8), true);
+        return;
+      }
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.deleteIfExists(tmp);
-      if (secret) {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -1,5 +1,6 @@
 package dev.meshlet.discovery.store.etcd;
 
+import dev.meshlet.discovery.auth.SecretFiles;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -12,8 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,7 +85,7 @@ public final class SharedSecrets {
         throw new IOException(where + name + " is missing although " + COMPLETE + " is there (expected: " + names + ")");
       }
       if (!Arrays.equals(bytes, mine.get(name))) {
-        writeOwnerOnly(dir.resolve(name), bytes);
+        SecretFiles.write(dir.resolve(name), bytes, true);
       }
     }
     log.info("{}: using the shared {}", where, names);
@@ -95,17 +94,5 @@ public final class SharedSecrets {
 
   private static ByteSequence key(ByteSequence prefix, String name) {
     return prefix.concat(ByteSequence.from(name, StandardCharsets.UTF_8));
-  }
-
-  private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.write(tmp, bytes);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }
